@@ -1,0 +1,295 @@
+//! Domain types shared by every walkaway stage.
+//!
+//! The model is the common language of the pipeline `import -> store -> analysis -> report`.
+//! It holds no I/O, no SQL and no serialization: importers produce these types, the store
+//! persists them, analysis reads them. Instants are integer milliseconds since the Unix epoch
+//! in UTC ([`Millis`]); conversion to local time happens only where a zone is explicitly given.
+
+use std::fmt;
+
+/// Milliseconds since 1970-01-01T00:00:00Z. Every stored instant is UTC.
+pub type Millis = i64;
+
+/// Index of a person inside one [`ParsedChat::people`] (or one analysed chat).
+pub type PersonIdx = u32;
+
+/// Where a chat came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Source {
+    WhatsApp,
+    Telegram,
+    Messenger,
+    Instagram,
+    IMessage,
+    Sms,
+    Discord,
+    Signal,
+    Csv,
+}
+
+impl Source {
+    pub const ALL: [Source; 9] = [
+        Source::WhatsApp,
+        Source::Telegram,
+        Source::Messenger,
+        Source::Instagram,
+        Source::IMessage,
+        Source::Sms,
+        Source::Discord,
+        Source::Signal,
+        Source::Csv,
+    ];
+
+    /// Stable lowercase name used in the database and in JSON (`"whatsapp"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::WhatsApp => "whatsapp",
+            Source::Telegram => "telegram",
+            Source::Messenger => "messenger",
+            Source::Instagram => "instagram",
+            Source::IMessage => "imessage",
+            Source::Sms => "sms",
+            Source::Discord => "discord",
+            Source::Signal => "signal",
+            Source::Csv => "csv",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Source> {
+        Source::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What an event is. METRICS.md: messages are text, media, voice and deleted; calls and
+/// reactions are separate streams; system events never belong to a participant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Text,
+    Media,
+    Voice,
+    /// A message that was sent and later deleted: it still counts as sent.
+    Deleted,
+    /// A call that was answered (direction: the sender placed it, when known).
+    Call,
+    /// A missed call (the sender placed it).
+    MissedCall,
+    /// Tapback, emoji reaction, like.
+    Reaction,
+    /// Encryption notice, group changes, subject changes... Never a message.
+    System,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Text,
+        Kind::Media,
+        Kind::Voice,
+        Kind::Deleted,
+        Kind::Call,
+        Kind::MissedCall,
+        Kind::Reaction,
+        Kind::System,
+    ];
+
+    /// True for the kinds METRICS.md calls messages.
+    pub fn is_message(self) -> bool {
+        matches!(self, Kind::Text | Kind::Media | Kind::Voice | Kind::Deleted)
+    }
+
+    pub fn is_call(self) -> bool {
+        matches!(self, Kind::Call | Kind::MissedCall)
+    }
+
+    /// Stable small integer code used by the store.
+    pub fn code(self) -> u8 {
+        match self {
+            Kind::Text => 0,
+            Kind::Media => 1,
+            Kind::Voice => 2,
+            Kind::Deleted => 3,
+            Kind::Call => 4,
+            Kind::MissedCall => 5,
+            Kind::Reaction => 6,
+            Kind::System => 7,
+        }
+    }
+
+    pub fn from_code(c: u8) -> Option<Kind> {
+        Kind::ALL.get(c as usize).copied()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Text => "text",
+            Kind::Media => "media",
+            Kind::Voice => "voice",
+            Kind::Deleted => "deleted",
+            Kind::Call => "call",
+            Kind::MissedCall => "missed_call",
+            Kind::Reaction => "reaction",
+            Kind::System => "system",
+        }
+    }
+}
+
+/// Bit flags on an event.
+pub mod flags {
+    /// The local time was ambiguous (DST fold) and was resolved the compatible way.
+    pub const TIME_AMBIGUOUS: u8 = 1;
+    /// The local time did not exist (DST gap) and was resolved the compatible way.
+    pub const TIME_SKIPPED: u8 = 2;
+    /// The message was edited ("<This message was edited>").
+    pub const EDITED: u8 = 4;
+    /// The line was out of chronological order in the source file.
+    pub const OUT_OF_ORDER: u8 = 8;
+}
+
+/// One event of a chat, as read from a source.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// Instant in UTC.
+    pub ts: Millis,
+    /// Index into [`ParsedChat::people`]; `None` for system events.
+    pub sender: Option<PersonIdx>,
+    pub kind: Kind,
+    /// Message text (empty for pure media); for calls a short description; for system
+    /// events the system text. Never logged.
+    pub text: String,
+    /// 1-based line (or record number) in the source, for diagnostics and evidence links.
+    pub line: u32,
+    /// See [`flags`].
+    pub flags: u8,
+}
+
+/// A chat as one importer understood it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParsedChat {
+    pub source: Option<Source>,
+    /// Title if the source names the chat (group name, file name stem otherwise).
+    pub title: Option<String>,
+    /// Display names of the participants, in first-seen order. `Event::sender` indexes this.
+    pub people: Vec<String>,
+    /// Events in source order (ties keep file order).
+    pub events: Vec<Event>,
+    /// The participant the export says is the user (e.g. wrote "You deleted this message").
+    pub me_hint: Option<PersonIdx>,
+    /// The export's own creation time, where the format records one.
+    pub exported_at: Option<Millis>,
+}
+
+impl ParsedChat {
+    /// Index of `name` in `people`, appending it when new.
+    pub fn person(&mut self, name: &str) -> PersonIdx {
+        if let Some(i) = self.people.iter().position(|p| p == name) {
+            return i as PersonIdx;
+        }
+        self.people.push(name.to_owned());
+        (self.people.len() - 1) as PersonIdx
+    }
+}
+
+/// How serious a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Worth knowing (e.g. a DST-ambiguous time resolved).
+    Note,
+    /// Something was not understood and kept as best we could (e.g. a line appended to the
+    /// previous message, a date order guessed).
+    Warning,
+}
+
+/// Something an importer could not fully understand. Bad records are data, not errors.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// 1-based line or record number, 0 when the diagnostic is about the whole file.
+    pub line: u32,
+    /// Lowercase sentence, never containing message text.
+    pub message: String,
+}
+
+/// The result of reading one export file.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parsed {
+    pub chats: Vec<ParsedChat>,
+    /// Social-media activity by the user (Instagram likes and comments).
+    pub activity: Vec<Activity>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What the user did on someone's social-media content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ActivityKind {
+    PostLike,
+    StoryLike,
+    CommentLike,
+    Comment,
+}
+
+impl ActivityKind {
+    pub const ALL: [ActivityKind; 4] = [
+        ActivityKind::PostLike,
+        ActivityKind::StoryLike,
+        ActivityKind::CommentLike,
+        ActivityKind::Comment,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActivityKind::PostLike => "post_like",
+            ActivityKind::StoryLike => "story_like",
+            ActivityKind::CommentLike => "comment_like",
+            ActivityKind::Comment => "comment",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ActivityKind> {
+        ActivityKind::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+}
+
+/// One like or comment the user made, from an Instagram activity export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Activity {
+    pub source: Source,
+    pub ts: Millis,
+    pub kind: ActivityKind,
+    /// The account whose content it was (Instagram username), when known.
+    pub target: Option<String>,
+    /// Post URL, when known.
+    pub url: Option<String>,
+    /// Comment text, for comments.
+    pub text: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_round_trip() {
+        for k in Kind::ALL {
+            assert_eq!(Kind::from_code(k.code()), Some(k));
+        }
+        for s in Source::ALL {
+            assert_eq!(Source::parse(s.as_str()), Some(s));
+        }
+        for a in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(a.as_str()), Some(a));
+        }
+    }
+
+    #[test]
+    fn person_dedups() {
+        let mut c = ParsedChat::default();
+        assert_eq!(c.person("A"), 0);
+        assert_eq!(c.person("B"), 1);
+        assert_eq!(c.person("A"), 0);
+    }
+}
