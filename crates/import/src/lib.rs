@@ -1,1 +1,422 @@
-//! stub
+//! Readers for chat exports: a path or bytes in, [`Parsed`] events and diagnostics out.
+//!
+//! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, an Instagram
+//! activity `.json`, a whole unpacked Instagram folder. This crate decides what a file is (by
+//! content first, name second), reads it with the matching importer, and turns anything it
+//! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
+//! readable file, bad records are diagnostics, never errors.
+
+pub mod archive;
+pub mod instagram;
+pub mod whatsapp;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use walkaway_model::{Diagnostic, Millis, Parsed, Severity};
+
+/// How to read exports whose timestamps carry no zone.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Zone of the phone that wrote the export (WhatsApp times are local wall-clock).
+    pub tz: jiff::tz::TimeZone,
+    /// Day/month order of dates; `None` infers it from the whole file.
+    pub date_order: Option<DateOrder>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            tz: jiff::tz::TimeZone::system(),
+            date_order: None,
+        }
+    }
+}
+
+/// Order of the fields of a numeric date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateOrder {
+    Dmy,
+    Mdy,
+    Ymd,
+}
+
+impl DateOrder {
+    /// `"dmy"`, `"mdy"` or `"ymd"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+            DateOrder::Ymd => "ymd",
+        }
+    }
+
+    /// `"d/m/y"`, for messages.
+    pub fn as_str_slashed(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "d/m/y",
+            DateOrder::Mdy => "m/d/y",
+            DateOrder::Ymd => "y/m/d",
+        }
+    }
+}
+
+impl fmt::Display for DateOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DateOrder {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s.trim().to_ascii_lowercase().replace(['/', '-', '.'], "").as_str() {
+            "dmy" => Ok(DateOrder::Dmy),
+            "mdy" => Ok(DateOrder::Mdy),
+            "ymd" => Ok(DateOrder::Ymd),
+            _ => Err(format!("unknown date order {s:?}; expected dmy, mdy or ymd")),
+        }
+    }
+}
+
+/// One imported file (or folder).
+#[derive(Clone, Debug)]
+pub struct Imported {
+    pub parsed: Parsed,
+    /// `"whatsapp-android"`, `"whatsapp-ios"` or `"instagram-activity"`.
+    pub format: &'static str,
+    /// Hex xxh3-128 of the file bytes: identifies the file across imports.
+    pub file_hash: String,
+    /// File size in bytes.
+    pub bytes: u64,
+    /// File modification time.
+    pub modified: Option<Millis>,
+}
+
+/// Why a file could not be imported at all. Messages are lowercase and name the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{path}: no such file or folder")]
+    NotFound { path: String },
+    #[error("cannot read {path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is empty")]
+    Empty { path: String },
+    #[error(
+        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip) and instagram activity (.json, .zip or folder)"
+    )]
+    UnknownFormat { path: String, reason: String },
+    #[error("{path} is not a readable zip archive: {reason}")]
+    BadZip { path: String, reason: String },
+    #[error("{path}: zip entry {entry} {reason}; refusing to unpack it")]
+    ZipBomb {
+        path: String,
+        entry: String,
+        reason: String,
+    },
+    #[error("{path} holds no whatsapp chat (.txt) and no instagram activity (.json)")]
+    NoChat { path: String },
+    #[error("{path} is a folder without instagram activity files (likes, comments, story likes)")]
+    NoActivity { path: String },
+    #[error("cannot read instagram activity in {path}: {reason}")]
+    Instagram { path: String, reason: String },
+}
+
+/// Hex xxh3-128 of some bytes.
+fn hash_hex(bytes: &[u8]) -> String {
+    format!("{:032x}", xxhash_rust::xxh3::xxh3_128(bytes))
+}
+
+fn millis(t: std::time::SystemTime) -> Option<Millis> {
+    let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
+    i64::try_from(d.as_millis()).ok()
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> ImportError {
+    let path = path.display().to_string();
+    if e.kind() == std::io::ErrorKind::NotFound {
+        ImportError::NotFound { path }
+    } else {
+        ImportError::Io { path, source: e }
+    }
+}
+
+/// Reads a file or folder, detecting its format.
+///
+/// A folder is walked for Instagram activity JSON files; a file is read with [`read_bytes`].
+pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
+    let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
+    if meta.is_dir() {
+        return read_dir(path);
+    }
+    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
+    let mut imported = read_bytes(&path.display().to_string(), &bytes, opts)?;
+    imported.modified = meta.modified().ok().and_then(millis);
+    Ok(imported)
+}
+
+/// Every regular file under `dir`, sorted, skipping hidden entries.
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
+    let rd = std::fs::read_dir(dir).map_err(|e| io_error(dir, e))?;
+    let mut items: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    items.sort();
+    for p in items {
+        let hidden = p
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.') || n == "__MACOSX");
+        if hidden {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else {
+            out.push(p);
+        }
+    }
+    Ok(())
+}
+
+fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
+    let mut files = Vec::new();
+    walk(dir, &mut files)?;
+    let mut parsed = Parsed::default();
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let mut bytes_total = 0u64;
+    let mut modified: Option<Millis> = None;
+    let mut found = 0usize;
+    for f in files {
+        let is_json = f
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+        if !is_json {
+            continue;
+        }
+        let bytes = std::fs::read(&f).map_err(|e| io_error(&f, e))?;
+        if !instagram::is_activity_json(&bytes) {
+            continue;
+        }
+        let rel = f.strip_prefix(dir).unwrap_or(&f).display().to_string();
+        instagram::read_activity_json(&rel, &bytes, &mut parsed).map_err(|reason| {
+            ImportError::Instagram {
+                path: f.display().to_string(),
+                reason,
+            }
+        })?;
+        hasher.update(rel.as_bytes());
+        hasher.update(&xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes());
+        bytes_total += bytes.len() as u64;
+        let m = std::fs::metadata(&f).ok().and_then(|m| m.modified().ok()).and_then(millis);
+        modified = modified.max(m);
+        found += 1;
+    }
+    if found == 0 {
+        return Err(ImportError::NoActivity {
+            path: dir.display().to_string(),
+        });
+    }
+    Ok(Imported {
+        parsed,
+        format: "instagram-activity",
+        file_hash: format!("{:032x}", hasher.digest128()),
+        bytes: bytes_total,
+        modified,
+    })
+}
+
+fn has_ext(name: &str, ext: &str) -> bool {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    base.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
+}
+
+/// Text of a file: UTF-8, or decoded lossily with a warning naming the first bad line.
+fn decode<'a>(name: &str, bytes: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'a, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => std::borrow::Cow::Borrowed(s),
+        Err(e) => {
+            let upto = bytes.get(..e.valid_up_to()).unwrap_or(&[]);
+            let line = memchr::memchr_iter(b'\n', upto).count() + 1;
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                message: format!(
+                    "{name} is not valid utf-8 (first at line {line}); undecodable bytes were replaced"
+                ),
+            });
+            String::from_utf8_lossy(bytes)
+        }
+    }
+}
+
+/// Reads an export from memory. `name` is the file name, used in messages, for the chat
+/// title, and as a hint for the format (the content decides first).
+pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, ImportError> {
+    if bytes.is_empty() {
+        return Err(ImportError::Empty {
+            path: name.to_owned(),
+        });
+    }
+    let file_hash = hash_hex(bytes);
+    let size = bytes.len() as u64;
+    let done = |parsed: Parsed, format: &'static str| Imported {
+        parsed,
+        format,
+        file_hash: file_hash.clone(),
+        bytes: size,
+        modified: None,
+    };
+    let is_zip_magic = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
+    if is_zip_magic || has_ext(name, "zip") {
+        let (parsed, format) = read_zip(name, bytes, opts)?;
+        return Ok(done(parsed, format));
+    }
+    let trimmed = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let json_like = matches!(
+        trimmed.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    );
+    if has_ext(name, "json") || (json_like && instagram::is_activity_json(bytes)) {
+        if !instagram::is_activity_json(bytes) {
+            return Err(ImportError::UnknownFormat {
+                path: name.to_owned(),
+                reason: "a json file that is not instagram activity (liked posts, comments, story likes)"
+                    .to_owned(),
+            });
+        }
+        let mut parsed = Parsed::default();
+        instagram::read_activity_json(name, bytes, &mut parsed).map_err(|reason| {
+            ImportError::Instagram {
+                path: name.to_owned(),
+                reason,
+            }
+        })?;
+        return Ok(done(parsed, "instagram-activity"));
+    }
+    if memchr::memchr(0, bytes.get(..bytes.len().min(4096)).unwrap_or(&[])).is_some() {
+        return Err(ImportError::UnknownFormat {
+            path: name.to_owned(),
+            reason: "binary data, not a text export".to_owned(),
+        });
+    }
+    let mut diags = Vec::new();
+    let text = decode(name, bytes, &mut diags);
+    if !whatsapp::looks_like_whatsapp(&text) {
+        return Err(ImportError::UnknownFormat {
+            path: name.to_owned(),
+            reason: "its first lines are not whatsapp message headers".to_owned(),
+        });
+    }
+    let chat = whatsapp::parse_named(Some(name), &text, opts);
+    let format = chat.variant.format();
+    let mut parsed = Parsed::default();
+    parsed.diagnostics = diags;
+    parsed.diagnostics.extend(chat.diagnostics);
+    parsed.chats.push(chat.chat);
+    Ok(done(parsed, format))
+}
+
+/// Folders of an Instagram export that hold activity files.
+fn is_instagram_activity_path(name: &str) -> bool {
+    ["your_instagram_activity/", "likes/", "comments/", "story_interactions/"]
+        .iter()
+        .any(|p| name.starts_with(p) || name.contains(&format!("/{p}")))
+}
+
+fn read_zip(name: &str, bytes: &[u8], opts: &Options) -> Result<(Parsed, &'static str), ImportError> {
+    let bad = |reason: String| ImportError::BadZip {
+        path: name.to_owned(),
+        reason,
+    };
+    let mut zip = archive::Archive::open(bytes).map_err(bad)?;
+    let entries = zip.entries.clone();
+    let read = |zip: &mut archive::Archive<'_>, e: &archive::Entry| {
+        zip.read(e).map_err(|err| match err {
+            archive::EntryError::Bad(reason) => ImportError::BadZip {
+                path: name.to_owned(),
+                reason,
+            },
+            archive::EntryError::Bomb(entry, reason) => ImportError::ZipBomb {
+                path: name.to_owned(),
+                entry,
+                reason,
+            },
+        })
+    };
+
+    // Instagram activity first: any JSON the sniff accepts (known folders or not).
+    let mut parsed = Parsed::default();
+    let mut activity_files = 0usize;
+    for e in entries.iter().filter(|e| e.ext() == "json") {
+        // Outside the known folders only small files are sniffed (DMs can be large).
+        if !is_instagram_activity_path(&e.name) && e.size > 64 << 20 {
+            continue;
+        }
+        let data = read(&mut zip, e)?;
+        if !instagram::is_activity_json(&data) {
+            continue;
+        }
+        instagram::read_activity_json(&e.name, &data, &mut parsed).map_err(|reason| {
+            ImportError::Instagram {
+                path: format!("{name} ({})", e.name),
+                reason,
+            }
+        })?;
+        activity_files += 1;
+    }
+    if activity_files > 0 {
+        return Ok((parsed, "instagram-activity"));
+    }
+
+    // WhatsApp: every chat text inside, whatever its name.
+    let mut format = None;
+    for e in &entries {
+        match e.ext().as_str() {
+            "txt" => {}
+            "zip" => {
+                parsed.diagnostics.push(Diagnostic {
+                    severity: Severity::Note,
+                    line: 0,
+                    message: format!("{name}: nested zip archive {} was not opened", e.name),
+                });
+                continue;
+            }
+            _ => continue,
+        }
+        let data = read(&mut zip, e)?;
+        let mut diags = Vec::new();
+        let text = decode(&e.name, &data, &mut diags);
+        if !whatsapp::looks_like_whatsapp(&text) {
+            parsed.diagnostics.push(Diagnostic {
+                severity: Severity::Note,
+                line: 0,
+                message: format!("{name}: {} is not a whatsapp chat; skipped", e.name),
+            });
+            continue;
+        }
+        let title_source = if whatsapp::title_from_file_name(&e.name).is_some() {
+            e.name.as_str()
+        } else {
+            name
+        };
+        let chat = whatsapp::parse_named(Some(title_source), &text, opts);
+        format.get_or_insert(chat.variant.format());
+        for mut d in diags.into_iter().chain(chat.diagnostics) {
+            d.message = format!("{}: {}", e.name, d.message);
+            parsed.diagnostics.push(d);
+        }
+        parsed.chats.push(chat.chat);
+    }
+    match format {
+        Some(f) => Ok((parsed, f)),
+        None => Err(ImportError::NoChat {
+            path: name.to_owned(),
+        }),
+    }
+}

@@ -1,0 +1,105 @@
+//! Parses one export and prints what was understood, with timing.
+//!
+//! This exists to measure the importer on real-sized files and to eyeball a sample quickly:
+//! `cargo run --release -p walkaway-import --example parse -- FILE [--tz ZONE] [--date-order dmy]`.
+//! It prints counts and diagnostics, never message text.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use walkaway_import::{DateOrder, Options, read_path};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let mut path = None;
+    let mut opts = Options::default();
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--tz" => {
+                let z = args.next().unwrap_or_default();
+                match jiff::tz::TimeZone::get(&z) {
+                    Ok(tz) => opts.tz = tz,
+                    Err(e) => {
+                        eprintln!("error: unknown time zone {z:?}: {e}");
+                        std::process::exit(2);
+                    }
+                }
+            }
+            "--date-order" => match args.next().unwrap_or_default().parse::<DateOrder>() {
+                Ok(o) => opts.date_order = Some(o),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    std::process::exit(2);
+                }
+            },
+            _ => path = Some(a),
+        }
+    }
+    let Some(path) = path else {
+        eprintln!("usage: parse FILE [--tz ZONE] [--date-order dmy|mdy|ymd]");
+        std::process::exit(2);
+    };
+    let t0 = Instant::now();
+    let imported = match read_path(std::path::Path::new(&path), &opts) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::exit(1);
+        }
+    };
+    let elapsed = t0.elapsed().as_secs_f64();
+    println!("format: {}  bytes: {}  hash: {}", imported.format, imported.bytes, imported.file_hash);
+    for chat in &imported.parsed.chats {
+        let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut senders: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut messages = 0usize;
+        let mut flagged = [0usize; 4];
+        for e in &chat.events {
+            *kinds.entry(e.kind.as_str()).or_default() += 1;
+            if e.kind.is_message() {
+                messages += 1;
+            }
+            if let Some(s) = e.sender.and_then(|s| chat.people.get(s as usize)) {
+                *senders.entry(s.as_str()).or_default() += 1;
+            }
+            for (i, f) in flagged.iter_mut().enumerate() {
+                if e.flags & (1 << i) != 0 {
+                    *f += 1;
+                }
+            }
+        }
+        println!(
+            "chat {:?}: {} events, {} messages, me_hint {:?}",
+            chat.title.as_deref().unwrap_or(""),
+            chat.events.len(),
+            messages,
+            chat.me_hint.and_then(|i| chat.people.get(i as usize))
+        );
+        println!("  kinds: {kinds:?}");
+        println!("  events per sender: {senders:?}");
+        println!(
+            "  flags: ambiguous {} skipped {} edited {} out-of-order {}",
+            flagged[0], flagged[1], flagged[2], flagged[3]
+        );
+        if let (Some(a), Some(b)) = (chat.events.first(), chat.events.last()) {
+            let fmt = |ms: i64| {
+                jiff::Timestamp::from_millisecond(ms).map_or_else(|_| ms.to_string(), |t| t.to_string())
+            };
+            println!("  first {}  last {}", fmt(a.ts), fmt(b.ts));
+        }
+    }
+    if !imported.parsed.activity.is_empty() {
+        println!("activity records: {}", imported.parsed.activity.len());
+    }
+    for d in imported.parsed.diagnostics.iter().take(20) {
+        println!("  {:?} line {}: {}", d.severity, d.line, d.message);
+    }
+    if imported.parsed.diagnostics.len() > 20 {
+        println!("  ... {} diagnostics in all", imported.parsed.diagnostics.len());
+    }
+    println!(
+        "elapsed {:.3} s, {:.1} MB/s",
+        elapsed,
+        imported.bytes as f64 / 1e6 / elapsed.max(1e-9)
+    );
+}

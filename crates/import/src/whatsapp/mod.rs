@@ -1,0 +1,590 @@
+//! WhatsApp chat exports (`_chat.txt`, `WhatsApp Chat with X.txt`): text in, events out.
+//!
+//! WhatsApp's "Export chat" writes one line per message header, `DATE, TIME - Name: text` on
+//! Android and `[DATE, TIME] Name: text` on iOS, with the phone's locale deciding the date
+//! layout, the clock and the language of every notice. Nothing in the file says which layout
+//! it uses, so the parser reads it in two passes: the first recognises headers and infers the
+//! day/month order and the file's header style from the whole file, the second builds events.
+//! Bad lines are data: they are kept (as continuation text) and reported as diagnostics with
+//! line numbers, never as errors and never with message text.
+//!
+//! Conventions (see docs/formats/whatsapp.md): times are local wall-clock in
+//! [`Options::tz`](crate::Options) converted to UTC; system notices have no sender, even when
+//! iOS writes them under a name; continuation lines keep their newlines; events keep file
+//! order and a line earlier than its predecessor gets [`flags::OUT_OF_ORDER`].
+
+mod header;
+mod kinds;
+mod tz;
+
+use std::collections::HashMap;
+
+use memchr::memchr;
+use walkaway_model::{Diagnostic, Event, Kind, ParsedChat, PersonIdx, Severity, Source, flags};
+
+use crate::{DateOrder, Options};
+use header::{Header, Style};
+
+/// Which app wrote the export, from the header shape.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Variant {
+    /// `DATE, TIME - Name: text` (WhatsApp for Android, also some desktop exports).
+    Android,
+    /// `[DATE, TIME] Name: text` (WhatsApp for iPhone).
+    Ios,
+}
+
+impl Variant {
+    /// The format name used in [`crate::Imported::format`].
+    pub fn format(self) -> &'static str {
+        match self {
+            Variant::Android => "whatsapp-android",
+            Variant::Ios => "whatsapp-ios",
+        }
+    }
+}
+
+/// One parsed WhatsApp export.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WhatsAppChat {
+    pub chat: ParsedChat,
+    /// Lines not understood, guesses made; line numbers are 1-based in the text given.
+    pub diagnostics: Vec<Diagnostic>,
+    pub variant: Variant,
+    /// The day/month order the dates were read with (`Ymd` for year-first files).
+    pub date_order: DateOrder,
+}
+
+/// At most this many diagnostics of one sort are listed line by line; the rest are counted.
+const MAX_LISTED: usize = 50;
+
+/// True when one of the first non-empty lines of `text` is a WhatsApp message header.
+pub fn looks_like_whatsapp(text: &str) -> bool {
+    Lines::new(text.as_bytes())
+        .filter(|&(_, s, e)| !kinds::trim_marks(text.get(s..e).unwrap_or("")).is_empty())
+        .take(10)
+        .any(|(_, s, e)| text.as_bytes().get(s..e).and_then(header::parse).is_some())
+}
+
+/// Chat title from an export's file name: `WhatsApp Chat with X.txt` (and translations, and
+/// the iOS `WhatsApp Chat - X.zip`) gives `X`; other names give nothing.
+pub fn title_from_file_name(name: &str) -> Option<String> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    let stem = base
+        .strip_suffix(".txt")
+        .or_else(|| base.strip_suffix(".zip"))
+        .unwrap_or(base);
+    const PREFIXES: [&str; 16] = [
+        "WhatsApp Chat with ",
+        "WhatsApp Chat mit ",
+        "WhatsApp-Chat mit ",
+        "Chat de WhatsApp con ",
+        "Discussion WhatsApp avec ",
+        "Conversa do WhatsApp com ",
+        "Conversa no WhatsApp com ",
+        "Chat WhatsApp con ",
+        "WhatsApp-chat met ",
+        "WhatsApp Chat met ",
+        "Чат WhatsApp с ",
+        "WhatsApp Chat - ",
+        "WhatsApp Chat – ",
+        "WhatsApp_Chat_with_",
+        "WhatsApp_Chat_-_",
+        "Chat WhatsApp com ",
+    ];
+    let rest = PREFIXES.iter().find_map(|p| stem.strip_prefix(p))?;
+    let rest = rest.trim();
+    (!rest.is_empty()).then(|| rest.to_owned())
+}
+
+/// Lines of a byte slice: (1-based number, start, end without `\r\n`).
+struct Lines<'a> {
+    s: &'a [u8],
+    pos: usize,
+    no: u32,
+}
+
+impl<'a> Lines<'a> {
+    fn new(s: &'a [u8]) -> Self {
+        Lines { s, pos: 0, no: 0 }
+    }
+}
+
+impl Iterator for Lines<'_> {
+    type Item = (u32, usize, usize);
+
+    #[inline]
+    fn next(&mut self) -> Option<Self::Item> {
+        let len = self.s.len();
+        if self.pos >= len {
+            return None;
+        }
+        let start = self.pos;
+        let nl = self
+            .s
+            .get(start..)
+            .and_then(|r| memchr(b'\n', r))
+            .map_or(len, |i| start + i);
+        self.pos = nl + 1;
+        let mut end = nl;
+        if end > start && self.s.get(end - 1) == Some(&b'\r') {
+            end -= 1;
+        }
+        self.no = self.no.saturating_add(1);
+        Some((self.no, start, end))
+    }
+}
+
+/// Diagnostics of one sort: the first [`MAX_LISTED`] line by line, then a count.
+struct Reporter {
+    out: Vec<Diagnostic>,
+    counts: [usize; 3],
+}
+
+const PRE_HEADER: usize = 0;
+const BAD_DATE: usize = 1;
+const OTHER_STYLE: usize = 2;
+
+impl Reporter {
+    fn line(&mut self, sort: usize, line: u32) {
+        let n = &mut self.counts[sort];
+        *n += 1;
+        if *n > MAX_LISTED {
+            return;
+        }
+        let message = match sort {
+            PRE_HEADER => "line comes before the first message header; ignored",
+            BAD_DATE => {
+                "line looks like a message header but its date is impossible; kept as part of the previous message"
+            }
+            _ => {
+                "line looks like a message header in another format than the rest of the file; kept as part of the previous message"
+            }
+        };
+        self.out.push(Diagnostic {
+            severity: Severity::Warning,
+            line,
+            message: message.to_owned(),
+        });
+    }
+
+    fn finish(mut self) -> Vec<Diagnostic> {
+        for (sort, &n) in self.counts.iter().enumerate() {
+            if n > MAX_LISTED {
+                let what = match sort {
+                    PRE_HEADER => "lines before the first message header were ignored",
+                    BAD_DATE => "header-like lines with impossible dates were kept as message text",
+                    _ => "header-like lines in another format were kept as message text",
+                };
+                self.out.push(Diagnostic {
+                    severity: Severity::Warning,
+                    line: 0,
+                    message: format!("{} more {what}", n - MAX_LISTED),
+                });
+            }
+        }
+        self.out
+    }
+}
+
+/// Header styles accepted for this file: the dominant one, and any other holding at least a
+/// fifth of the headers (two exports pasted together).
+fn accepted_styles(counts: &[(Style, u32)]) -> Vec<Style> {
+    let total: u32 = counts.iter().map(|c| c.1).sum();
+    let max = counts.iter().map(|c| c.1).max().unwrap_or(0);
+    counts
+        .iter()
+        .filter(|c| c.1 == max || u64::from(c.1) * 5 >= u64::from(total))
+        .map(|c| c.0)
+        .collect()
+}
+
+/// Year, month, day of a header under `order`, if it is a real date.
+fn ymd(h: &Header, order: DateOrder) -> Option<(i32, u8, u8)> {
+    let [a, b, c] = h.f;
+    let (y, m, d) = if h.year_first {
+        (a, b, c)
+    } else {
+        match order {
+            DateOrder::Mdy => (c, a, b),
+            DateOrder::Dmy | DateOrder::Ymd => (c, b, a),
+        }
+    };
+    let year = h.full_year(y);
+    let (m, d) = (u8::try_from(m).ok()?, u8::try_from(d).ok()?);
+    if !(1970..=2200).contains(&year) || m == 0 || m > 12 || d == 0 || d > tz::days_in_month(year, m) {
+        return None;
+    }
+    Some((year, m, d))
+}
+
+/// A sortable key of a header's local time under `order`.
+fn local_key(h: &Header, order: DateOrder) -> Option<i64> {
+    let (y, m, d) = ymd(h, order)?;
+    Some(
+        tz::days_from_civil(y, m, d) * 86_400
+            + i64::from(h.hour24()) * 3600
+            + i64::from(h.minute) * 60
+            + i64::from(h.second),
+    )
+}
+
+/// Infers the day/month order of year-last dates from the whole file.
+fn infer_order(headers: &[Header], diags: &mut Vec<Diagnostic>) -> DateOrder {
+    let mut first_gt12 = 0usize;
+    let mut second_gt12 = 0usize;
+    let mut year_last = 0usize;
+    for h in headers.iter().filter(|h| !h.year_first) {
+        year_last += 1;
+        if h.f[0] > 12 && h.f[0] <= 31 {
+            first_gt12 += 1;
+        }
+        if h.f[1] > 12 && h.f[1] <= 31 {
+            second_gt12 += 1;
+        }
+    }
+    if year_last == 0 {
+        return DateOrder::Ymd;
+    }
+    match (first_gt12 > 0, second_gt12 > 0) {
+        (true, false) => DateOrder::Dmy,
+        (false, true) => DateOrder::Mdy,
+        (true, true) => {
+            let order = if first_gt12 >= second_gt12 {
+                DateOrder::Dmy
+            } else {
+                DateOrder::Mdy
+            };
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                line: 0,
+                message: format!(
+                    "dates disagree on the day/month order; read as {}; pass --date-order to override",
+                    order.as_str_slashed()
+                ),
+            });
+            order
+        }
+        (false, false) => {
+            // Truly ambiguous: take the order under which the file is most nearly chronological.
+            let backwards = |order: DateOrder| {
+                let mut prev: Option<i64> = None;
+                let mut n = 0usize;
+                for h in headers.iter().filter(|h| !h.year_first) {
+                    if let Some(k) = local_key(h, order) {
+                        if prev.is_some_and(|p| k < p) {
+                            n += 1;
+                        }
+                        prev = Some(k);
+                    }
+                }
+                n
+            };
+            let dmy = backwards(DateOrder::Dmy);
+            let mdy = backwards(DateOrder::Mdy);
+            let order = if mdy < dmy {
+                DateOrder::Mdy
+            } else {
+                DateOrder::Dmy
+            };
+            diags.push(Diagnostic {
+                severity: Severity::Warning,
+                line: 0,
+                message: format!(
+                    "date order is ambiguous; read as {}; pass --date-order to override",
+                    order.as_str_slashed()
+                ),
+            });
+            order
+        }
+    }
+}
+
+/// A message being read: its header is known, its continuation lines may follow.
+struct Pending {
+    ts: i64,
+    flags: u8,
+    line: u32,
+    /// Sender name range in the text, or `None` for a sender-less (system) line.
+    name: Option<(usize, usize)>,
+    /// Start of the message text and end of its last line.
+    text_start: usize,
+    end: usize,
+    /// The text began with an invisible mark (as iOS notices do).
+    marked: bool,
+}
+
+struct Builder<'a> {
+    src: &'a str,
+    has_cr: bool,
+    chat: ParsedChat,
+    index: HashMap<&'a str, PersonIdx>,
+    last_sender: Option<(&'a str, PersonIdx)>,
+    prev_ts: Option<i64>,
+}
+
+/// Removes invisible marks anywhere in a name and turns no-break spaces into spaces.
+fn clean_name(name: &str) -> std::borrow::Cow<'_, str> {
+    let b = name.as_bytes();
+    if memchr::memchr3(0xE2, 0xEF, 0xC2, b).is_none() {
+        return std::borrow::Cow::Borrowed(name.trim());
+    }
+    let mut out = String::with_capacity(name.len());
+    for ch in name.chars() {
+        match ch {
+            '\u{200E}' | '\u{200F}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
+            '\u{A0}' | '\u{202F}' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out.trim().to_owned())
+}
+
+impl<'a> Builder<'a> {
+    fn person(&mut self, raw: &'a str) -> PersonIdx {
+        if let Some((n, i)) = self.last_sender {
+            if n == raw {
+                return i;
+            }
+        }
+        let idx = match self.index.get(raw) {
+            Some(&i) => i,
+            None => {
+                let name = clean_name(raw);
+                let i = self.chat.person(&name);
+                self.index.insert(raw, i);
+                i
+            }
+        };
+        self.last_sender = Some((raw, idx));
+        idx
+    }
+
+    fn owned(&self, s: &str) -> String {
+        if self.has_cr && memchr(b'\r', s.as_bytes()).is_some() {
+            s.replace("\r\n", "\n")
+        } else {
+            s.to_owned()
+        }
+    }
+
+    fn finish(&mut self, p: Pending) {
+        let src = self.src;
+        let text = src.get(p.text_start..p.end.max(p.text_start)).unwrap_or("");
+        let mut fl = p.flags;
+        if self.prev_ts.is_some_and(|prev| p.ts < prev) {
+            fl |= flags::OUT_OF_ORDER;
+        }
+        self.prev_ts = Some(p.ts);
+        let Some((ns, ne)) = p.name else {
+            let t = kinds::trim_marks(text);
+            let text = self.owned(t);
+            self.push(p.ts, None, Kind::System, text, p.line, fl);
+            return;
+        };
+        let name = src.get(ns..ne).unwrap_or("");
+        let mut t = src
+            .get(header::skip_invisible(text.as_bytes(), 0) + p.text_start..p.end.max(p.text_start))
+            .unwrap_or(text);
+        if let Some(stripped) = kinds::strip_edited(t) {
+            t = stripped;
+            fl |= flags::EDITED;
+        }
+        let (first, rest) = match memchr(b'\n', t.as_bytes()) {
+            Some(i) => (t.get(..i).unwrap_or(t), t.get(i + 1..).unwrap_or("")),
+            None => (t, ""),
+        };
+        let first_trim = kinds::trim_marks(first);
+        if kinds::named_system(first_trim, p.marked) {
+            let text = self.owned(kinds::trim_marks(t));
+            self.push(p.ts, None, Kind::System, text, p.line, fl);
+            return;
+        }
+        let sender = self.person(name);
+        if let Some(mine) = kinds::deleted(first_trim) {
+            if mine {
+                self.chat.me_hint = Some(sender);
+            }
+            let text = self.owned(rest);
+            self.push(p.ts, Some(sender), Kind::Deleted, text, p.line, fl);
+            return;
+        }
+        if let Some(k) = kinds::call(first_trim) {
+            self.push(p.ts, Some(sender), k, first_trim.to_owned(), p.line, fl);
+            return;
+        }
+        if let Some(k) = kinds::media(first_trim) {
+            let text = self.owned(rest);
+            self.push(p.ts, Some(sender), k, text, p.line, fl);
+            return;
+        }
+        let text = self.owned(t);
+        self.push(p.ts, Some(sender), Kind::Text, text, p.line, fl);
+    }
+
+    #[inline]
+    fn push(&mut self, ts: i64, sender: Option<PersonIdx>, kind: Kind, text: String, line: u32, flags: u8) {
+        self.chat.events.push(Event {
+            ts,
+            sender,
+            kind,
+            text,
+            line,
+            flags,
+        });
+    }
+}
+
+/// Splits a header body into sender and text: the sender ends at the first `": "` (or at a
+/// final `:`). Returns (name start, name end, text start), all relative to `body`.
+fn split_sender(body: &[u8]) -> Option<(usize, usize, usize)> {
+    let start = header::skip_invisible(body, 0);
+    let mut from = start;
+    while let Some(i) = body.get(from..).and_then(|r| memchr(b':', r)) {
+        let c = from + i;
+        match body.get(c + 1) {
+            Some(b' ') => return Some((start, c, c + 2)),
+            None => return Some((start, c, c + 1)),
+            _ => from = c + 1,
+        }
+    }
+    None
+}
+
+/// A sender candidate that is really part of a system sentence (`X changed the subject from
+/// "a: b"`).
+fn is_sentence(name: &[u8]) -> bool {
+    name.is_empty()
+        || memchr::memchr2(b'"', 0xE2, name).is_some_and(|_| {
+            let s = std::str::from_utf8(name).unwrap_or("");
+            s.contains(['"', '“', '”', '«', '»', '„'])
+        })
+}
+
+/// Parses a whole export. `text` is the file's content (a leading BOM is fine).
+pub fn parse(text: &str, opts: &Options) -> WhatsAppChat {
+    parse_named(None, text, opts)
+}
+
+/// Like [`parse`], taking the chat title from the export's file name when it has one.
+pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> WhatsAppChat {
+    let bytes = text.as_bytes();
+    let mut diagnostics = Vec::new();
+
+    // Pass 1: header styles and dates, for the style and the day/month order.
+    let mut style_counts: Vec<(Style, u32)> = Vec::new();
+    let mut headers: Vec<Header> = Vec::new();
+    for (_, s, e) in Lines::new(bytes) {
+        if let Some(h) = bytes.get(s..e).and_then(header::parse) {
+            match style_counts.iter_mut().find(|c| c.0 == h.style) {
+                Some(c) => c.1 += 1,
+                None => style_counts.push((h.style, 1)),
+            }
+            headers.push(h);
+        }
+    }
+    let accepted = accepted_styles(&style_counts);
+    headers.retain(|h| accepted.contains(&h.style));
+    let bracketed = headers.iter().filter(|h| h.style & header::STYLE_BRACKET != 0).count();
+    let variant = if bracketed * 2 > headers.len() {
+        Variant::Ios
+    } else {
+        Variant::Android
+    };
+    let order = match opts.date_order {
+        Some(o @ (DateOrder::Dmy | DateOrder::Mdy)) => o,
+        _ => infer_order(&headers, &mut diagnostics),
+    };
+    let capacity = headers.len();
+    drop(headers);
+
+    // Pass 2: events.
+    let mut b = Builder {
+        src: text,
+        has_cr: memchr(b'\r', bytes).is_some(),
+        chat: ParsedChat {
+            source: Some(Source::WhatsApp),
+            ..ParsedChat::default()
+        },
+        index: HashMap::new(),
+        last_sender: None,
+        prev_ts: None,
+    };
+    b.chat.events.reserve(capacity);
+    let mut clock = tz::LocalClock::new(&opts.tz);
+    let mut rep = Reporter {
+        out: Vec::new(),
+        counts: [0; 3],
+    };
+    let mut pending: Option<Pending> = None;
+    for (no, s, e) in Lines::new(bytes) {
+        let line = bytes.get(s..e).unwrap_or(&[]);
+        if let Some(h) = header::parse(line) {
+            let date = if accepted.contains(&h.style) {
+                ymd(&h, order)
+            } else {
+                rep.line(OTHER_STYLE, no);
+                None
+            };
+            if let Some((y, m, d)) = date {
+                let (ts, fl) = clock.to_utc(y, m, d, h.hour24(), h.minute, h.second);
+                let body_start = s + h.body;
+                let body = bytes.get(body_start..e).unwrap_or(&[]);
+                let (name, text_start) = match split_sender(body) {
+                    Some((ns, ne, ts_)) if !is_sentence(body.get(ns..ne).unwrap_or(&[])) => {
+                        (Some((body_start + ns, body_start + ne)), body_start + ts_)
+                    }
+                    _ => (None, body_start),
+                };
+                let marked = header::invisible_len(bytes, text_start) > 0;
+                if let Some(p) = pending.take() {
+                    b.finish(p);
+                }
+                pending = Some(Pending {
+                    ts,
+                    flags: fl,
+                    line: no,
+                    name,
+                    text_start,
+                    end: e,
+                    marked,
+                });
+                continue;
+            } else if accepted.contains(&h.style) {
+                rep.line(BAD_DATE, no);
+            }
+        }
+        match pending.as_mut() {
+            Some(p) => p.end = e,
+            None => {
+                if !kinds::trim_marks(text.get(s..e).unwrap_or("")).is_empty() {
+                    rep.line(PRE_HEADER, no);
+                }
+            }
+        }
+    }
+    if let Some(p) = pending.take() {
+        b.finish(p);
+    }
+    diagnostics.extend(rep.finish());
+    if b.chat.events.is_empty() {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            line: 0,
+            message: "no whatsapp message header was found".to_owned(),
+        });
+    }
+    let mut chat = b.chat;
+    chat.title = file_name
+        .and_then(title_from_file_name)
+        .or_else(|| (!chat.people.is_empty()).then(|| chat.people.join(", ")));
+    WhatsAppChat {
+        chat,
+        diagnostics,
+        variant,
+        date_order: order,
+    }
+}
+
+#[cfg(test)]
+mod tests;
