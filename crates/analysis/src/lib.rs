@@ -7,6 +7,9 @@
 //! The pipeline inside one [`analyze`] call:
 //! events -> [`messages`] (METRICS.md messages only) -> [`conversations`] (adaptive gap G)
 //! -> replies, balance, series, silences/forecast, step-back, signals, change points.
+//!
+//! [`analyze`] does not assume the events are sorted: messages are sorted by instant (stably,
+//! so ties keep file order) and [`Msg::event`] still points at the original event.
 
 pub mod balance;
 pub mod changepoint;
@@ -20,6 +23,12 @@ pub mod stepback;
 pub mod survival;
 
 use walkaway_model::{Event, Kind, Millis, PersonIdx};
+
+use crate::balance::{Balance, ConvEffort, PersonEffort};
+use crate::conversations::{Conversation, GapChoice, OpenKind};
+use crate::replies::{PersonReplies, Turn};
+use crate::series::{LocalClock, Month, Weekly};
+use crate::stats::Proportion;
 
 pub const SECOND: Millis = 1_000;
 pub const MINUTE: Millis = 60 * SECOND;
@@ -107,4 +116,598 @@ pub struct StepbackConfig {
     pub window_days: u32,
     /// The fast-reply rule F in milliseconds (default 30 min).
     pub fast_reply: Millis,
+}
+
+/// Message totals.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MessageTotals {
+    pub total: u64,
+    /// Indexed by person.
+    pub by: Vec<u64>,
+}
+
+/// How many openings of each kind a person made.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenKindCounts {
+    pub first: u64,
+    pub new_contact: u64,
+    pub follow_up: u64,
+    pub possible_late_reply: u64,
+}
+
+impl OpenKindCounts {
+    fn add(&mut self, k: OpenKind) {
+        match k {
+            OpenKind::First => self.first += 1,
+            OpenKind::NewContact => self.new_contact += 1,
+            OpenKind::FollowUp => self.follow_up += 1,
+            OpenKind::PossibleLateReply => self.possible_late_reply += 1,
+        }
+    }
+}
+
+/// Conversation figures.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConversationSummary {
+    /// The gap G in milliseconds and how it was chosen.
+    pub gap: Millis,
+    pub gap_choice: GapChoice,
+    pub count: u64,
+    /// Indexed by person.
+    pub opened_by: Vec<u64>,
+    pub closed_by: Vec<u64>,
+    /// Opening kinds by opener, indexed by person.
+    pub open_kinds: Vec<OpenKindCounts>,
+    /// User openings / all openings, Wilson 95%.
+    pub opening_share: Proportion,
+    /// The same with "possible late reply" openings left out of both counts.
+    pub opening_share_excluding_late: Proportion,
+}
+
+/// Everything [`analyze`] computes about one chat. Per-person vectors are indexed by
+/// [`PersonIdx`] and have length `n_people`.
+#[derive(Clone, Debug)]
+pub struct Analysis<'a> {
+    pub me: PersonIdx,
+    pub partner: Option<PersonIdx>,
+    pub n_people: usize,
+    /// The messages, sorted by instant (ties in file order); `Msg::event` indexes the events
+    /// given to [`analyze`].
+    pub msgs: Vec<Msg<'a>>,
+    /// Conversations over `msgs` (indices into `msgs`).
+    pub convs: Vec<Conversation>,
+    /// Turns over `msgs` (indices into `msgs` and `convs`).
+    pub turns: Vec<Turn>,
+    pub messages: MessageTotals,
+    pub conversations: ConversationSummary,
+    pub replies: Vec<PersonReplies>,
+    pub balance: Balance,
+    /// Calendar months in `Config::tz`, dense from the first message's month to the last's.
+    pub monthly: Vec<Month>,
+    /// ISO weeks in `Config::tz`, dense.
+    pub weekly: Weekly,
+    /// Messages by hour of week (Monday 00h = 0 ... Sunday 23h = 167) per person, in `Config::tz`.
+    pub hour_of_week: Vec<[u64; 168]>,
+    // Forecast, step-back, signals and change points are added below by their modules'
+    // owners (as `Option<...>` fields filled in `analyze`).
+}
+
+/// Series reach back at most this many days before the last message (100 years), so a bogus
+/// timestamp cannot make them huge; totals still count every message.
+pub const MAX_SERIES_DAYS: i64 = 36_525;
+
+/// The messages of `events` sorted by instant (stable), senders outside `0..n_people` dropped.
+pub fn sorted_messages(events: &[Event], n_people: usize) -> Vec<Msg<'_>> {
+    let mut msgs: Vec<Msg<'_>> = messages(events)
+        .into_iter()
+        .filter(|m| (m.who as usize) < n_people)
+        .collect();
+    if !msgs.windows(2).all(|w| matches!(w, [a, b] if a.ts <= b.ts)) {
+        msgs.sort_by_key(|m| m.ts);
+    }
+    msgs
+}
+
+/// Per-message figures the effort metrics need (text messages only).
+#[derive(Clone, Copy, Debug, Default)]
+struct Facts {
+    words: u32,
+    emoji: u32,
+    question: bool,
+    /// A within-conversation double text (see [`balance::PersonEffort::within_double_texts`]).
+    double_text: bool,
+}
+
+/// Analyses one chat. `people` names the participants (`Event::sender` indexes it); senders
+/// beyond it (and beyond `cfg.me`/`cfg.partner`) are not participants and are left out.
+pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Analysis<'a> {
+    let n_people = people
+        .len()
+        .max(cfg.me as usize + 1)
+        .max(cfg.partner.map_or(0, |p| p as usize + 1));
+    let msgs = sorted_messages(events, n_people);
+    let (gap, gap_choice) = match cfg.gap {
+        Some(g) => (g.max(0), GapChoice::Override),
+        None => conversations::choose_gap(&msgs),
+    };
+    let convs = conversations::segment(&msgs, gap);
+    let turns = replies::turns(&msgs, &convs, gap, cfg.as_of);
+    let replies = replies::per_person(&turns, n_people);
+    let mut facts: Vec<Facts> = msgs
+        .iter()
+        .map(|m| {
+            if m.kind == Kind::Text {
+                Facts {
+                    words: balance::count_words(m.text),
+                    emoji: balance::count_emoji(m.text),
+                    question: balance::is_question(m.text),
+                    double_text: false,
+                }
+            } else {
+                Facts::default()
+            }
+        })
+        .collect();
+    mark_double_texts(&msgs, &convs, &mut facts);
+
+    let mut by = vec![0u64; n_people];
+    let mut effort = vec![PersonEffort::default(); n_people];
+    for (m, f) in msgs.iter().zip(&facts) {
+        if let (Some(c), Some(e)) = (by.get_mut(m.who as usize), effort.get_mut(m.who as usize)) {
+            *c += 1;
+            e.words += u64::from(f.words);
+            e.emoji += u64::from(f.emoji);
+            e.questions += u64::from(f.question);
+            e.within_double_texts += u64::from(f.double_text);
+        }
+    }
+    let conversations = summarize_conversations(&convs, n_people, cfg.me, gap, gap_choice);
+    for (e, k) in effort.iter_mut().zip(&conversations.open_kinds) {
+        e.follow_ups = k.follow_up;
+    }
+    let balance = effort_balance(&msgs, &convs, &facts, effort, cfg);
+    let mut clock = LocalClock::new(cfg.tz.clone());
+    let local: Vec<(i64, Millis)> = msgs.iter().map(|m| clock.local_day(m.ts)).collect();
+    let mut hour_of_week = vec![[0u64; 168]; n_people];
+    for (m, (d, t)) in msgs.iter().zip(&local) {
+        if let Some(h) = hour_of_week.get_mut(m.who as usize)
+            && let Some(c) = h.get_mut(series::hour_of_week(*d, *t))
+        {
+            *c += 1;
+        }
+    }
+    let ctx = SeriesInput {
+        msgs: &msgs,
+        convs: &convs,
+        turns: &turns,
+        facts: &facts,
+        local: &local,
+        n_people,
+        cfg,
+    };
+    let monthly = monthly(&ctx);
+    let weekly = weekly(&ctx);
+    Analysis {
+        me: cfg.me,
+        partner: cfg.partner,
+        n_people,
+        messages: MessageTotals {
+            total: msgs.len() as u64,
+            by,
+        },
+        msgs,
+        convs,
+        turns,
+        conversations,
+        replies,
+        balance,
+        monthly,
+        weekly,
+        hour_of_week,
+    }
+}
+
+/// Marks within-conversation double texts: a message sent more than
+/// [`balance::DOUBLE_TEXT_PAUSE`] after the same person's previous message of the same
+/// conversation, nobody having written in between.
+fn mark_double_texts(msgs: &[Msg<'_>], convs: &[Conversation], facts: &mut [Facts]) {
+    for c in convs {
+        for i in c.first + 1..=c.last {
+            if let (Some(a), Some(b)) = (msgs.get(i - 1), msgs.get(i))
+                && a.who == b.who
+                && b.ts.saturating_sub(a.ts) > balance::DOUBLE_TEXT_PAUSE
+                && let Some(f) = facts.get_mut(i)
+            {
+                f.double_text = true;
+            }
+        }
+    }
+}
+
+fn summarize_conversations(
+    convs: &[Conversation],
+    n_people: usize,
+    me: PersonIdx,
+    gap: Millis,
+    gap_choice: GapChoice,
+) -> ConversationSummary {
+    let mut opened_by = vec![0u64; n_people];
+    let mut closed_by = vec![0u64; n_people];
+    let mut open_kinds = vec![OpenKindCounts::default(); n_people];
+    let (mut mine, mut mine_nl, mut all_nl) = (0u64, 0u64, 0u64);
+    for c in convs {
+        if let (Some(o), Some(k)) = (
+            opened_by.get_mut(c.opener as usize),
+            open_kinds.get_mut(c.opener as usize),
+        ) {
+            *o += 1;
+            k.add(c.open_kind);
+        }
+        if let Some(x) = closed_by.get_mut(c.closer as usize) {
+            *x += 1;
+        }
+        let late = c.open_kind == OpenKind::PossibleLateReply;
+        mine += u64::from(c.opener == me);
+        all_nl += u64::from(!late);
+        mine_nl += u64::from(!late && c.opener == me);
+    }
+    let count = convs.len() as u64;
+    ConversationSummary {
+        gap,
+        gap_choice,
+        count,
+        opened_by,
+        closed_by,
+        open_kinds,
+        opening_share: Proportion::new(mine, count),
+        opening_share_excluding_late: Proportion::new(mine_nl, all_nl),
+    }
+}
+
+/// The effort of the user and the partner in each conversation.
+fn conv_efforts(
+    msgs: &[Msg<'_>],
+    convs: &[Conversation],
+    facts: &[Facts],
+    me: PersonIdx,
+    partner: PersonIdx,
+) -> Vec<ConvEffort> {
+    convs
+        .iter()
+        .map(|c| {
+            let mut e = ConvEffort {
+                user_open: u32::from(c.opener == me),
+                partner_open: u32::from(c.opener == partner),
+                ..ConvEffort::default()
+            };
+            let ms = msgs.get(c.first..=c.last).unwrap_or(&[]);
+            let fs = facts.get(c.first..=c.last).unwrap_or(&[]);
+            for (m, f) in ms.iter().zip(fs) {
+                if m.who == me {
+                    e.user_words = e.user_words.saturating_add(f.words);
+                    e.user_questions = e.user_questions.saturating_add(u32::from(f.question));
+                } else if m.who == partner {
+                    e.partner_words = e.partner_words.saturating_add(f.words);
+                    e.partner_questions = e.partner_questions.saturating_add(u32::from(f.question));
+                }
+            }
+            e
+        })
+        .collect()
+}
+
+fn effort_balance(
+    msgs: &[Msg<'_>],
+    convs: &[Conversation],
+    facts: &[Facts],
+    per_person: Vec<PersonEffort>,
+    cfg: &Config,
+) -> Balance {
+    let mut b = Balance {
+        per_person,
+        openings: None,
+        words: None,
+        questions: None,
+        ebi: None,
+        ci95: None,
+        band: None,
+        bootstrap_reps: cfg.bootstrap_reps,
+        seed: cfg.seed,
+    };
+    let Some(partner) = cfg.partner.filter(|p| *p != cfg.me) else {
+        return b;
+    };
+    let blocks = conv_efforts(msgs, convs, facts, cfg.me, partner);
+    let totals = balance::EffortTotals::of(&blocks);
+    let [o, w, q] = totals.shares();
+    b.openings = Some(o);
+    b.words = Some(w);
+    b.questions = Some(q);
+    b.ebi = totals.ebi();
+    b.band = b.ebi.map(balance::Band::of);
+    if b.ebi.is_some() {
+        b.ci95 = balance::bootstrap_ebi(&blocks, cfg.bootstrap_reps, cfg.seed);
+    }
+    b
+}
+
+/// What the series builders read.
+struct SeriesInput<'s, 'a> {
+    msgs: &'s [Msg<'a>],
+    convs: &'s [Conversation],
+    turns: &'s [Turn],
+    facts: &'s [Facts],
+    /// (local day, ms of day) of each message.
+    local: &'s [(i64, Millis)],
+    n_people: usize,
+    cfg: &'s Config,
+}
+
+impl SeriesInput<'_, '_> {
+    /// First and last local day covered by the series.
+    fn day_range(&self) -> Option<(i64, i64)> {
+        let last = self.local.last()?.0;
+        let first = self.local.first()?.0.max(last - MAX_SERIES_DAYS);
+        Some((first, last))
+    }
+
+    fn day(&self, msg: usize) -> Option<i64> {
+        self.local.get(msg).map(|(d, _)| *d)
+    }
+
+    fn is_partner(&self, p: PersonIdx) -> bool {
+        match self.cfg.partner {
+            Some(q) => p == q,
+            None => p != self.cfg.me,
+        }
+    }
+}
+
+/// Medians of per-bucket latency lists given as (bucket, latency) in bucket order.
+fn bucket_medians(items: &mut [(usize, Millis)], out: &mut [Option<f64>]) {
+    for chunk in items.chunk_by_mut(|a, b| a.0 == b.0) {
+        let Some(&(bucket, _)) = chunk.first() else {
+            continue;
+        };
+        let mut v: Vec<Millis> = chunk.iter().map(|x| x.1).collect();
+        v.sort_unstable();
+        if let Some(slot) = out.get_mut(bucket) {
+            *slot = stats::quantile_sorted(&v, 0.5);
+        }
+    }
+}
+
+fn monthly(x: &SeriesInput<'_, '_>) -> Vec<Month> {
+    let Some((first_day, last_day)) = x.day_range() else {
+        return Vec::new();
+    };
+    let m0 = series::month_index(first_day);
+    let nm = (series::month_index(last_day) - m0 + 1).max(0) as usize;
+    let np = x.n_people;
+    let bucket = |day: i64| -> Option<usize> {
+        if day < first_day {
+            return None;
+        }
+        usize::try_from(series::month_index(day) - m0)
+            .ok()
+            .filter(|i| *i < nm)
+    };
+    let mut months: Vec<Month> = (0..nm)
+        .map(|i| {
+            let mi = m0 + i as i64;
+            Month {
+                year: mi.div_euclid(12),
+                month: (mi.rem_euclid(12) + 1) as u8,
+                messages: vec![0; np],
+                conversations: 0,
+                openings: vec![0; np],
+                opening_share: Proportion::new(0, 0),
+                median_latency_ms: vec![None; np],
+                replies: vec![0; np],
+                reply_rate: Vec::new(),
+                words: vec![0; np],
+                questions: vec![0; np],
+                double_texts: vec![0; np],
+                ebi: None,
+            }
+        })
+        .collect();
+    for (i, (m, f)) in x.msgs.iter().zip(x.facts).enumerate() {
+        let Some(b) = x.day(i).and_then(bucket) else {
+            continue;
+        };
+        let Some(mo) = months.get_mut(b) else {
+            continue;
+        };
+        let p = m.who as usize;
+        if let Some(c) = mo.messages.get_mut(p) {
+            *c += 1;
+        }
+        if let Some(c) = mo.words.get_mut(p) {
+            *c += u64::from(f.words);
+        }
+        if let Some(c) = mo.questions.get_mut(p) {
+            *c += u64::from(f.question);
+        }
+        if f.double_text
+            && let Some(c) = mo.double_texts.get_mut(p)
+        {
+            *c += 1;
+        }
+    }
+    for c in x.convs {
+        let Some(mo) = x
+            .day(c.first)
+            .and_then(bucket)
+            .and_then(|b| months.get_mut(b))
+        else {
+            continue;
+        };
+        mo.conversations += 1;
+        if let Some(o) = mo.openings.get_mut(c.opener as usize) {
+            *o += 1;
+        }
+        if c.open_kind == OpenKind::FollowUp
+            && let Some(d) = mo.double_texts.get_mut(c.opener as usize)
+        {
+            *d += 1;
+        }
+    }
+    // Replies and reply rates.
+    let mut lat: Vec<Vec<(usize, Millis)>> = vec![Vec::new(); np];
+    let mut received_total = vec![0u64; nm];
+    let mut own_settled = vec![vec![0u64; np]; nm];
+    for t in x.turns {
+        if let Some(l) = t.latency
+            && let Some(b) = x.day(t.first).and_then(bucket)
+        {
+            if let Some(v) = lat.get_mut(t.who as usize) {
+                v.push((b, l));
+            }
+            if let Some(c) = months
+                .get_mut(b)
+                .and_then(|mo| mo.replies.get_mut(t.who as usize))
+            {
+                *c += 1;
+            }
+        }
+        if !t.pending
+            && let Some(b) = x.day(t.last).and_then(bucket)
+        {
+            if let Some(r) = received_total.get_mut(b) {
+                *r += 1;
+            }
+            if let Some(o) = own_settled
+                .get_mut(b)
+                .and_then(|v| v.get_mut(t.who as usize))
+            {
+                *o += 1;
+            }
+        }
+    }
+    // Answers are counted in the month of the turn they answer.
+    let mut answered = vec![vec![0u64; np]; nm];
+    for w in x.turns.windows(2) {
+        if let [a, b] = w
+            && a.conv == b.conv
+            && let Some(mb) = x.day(a.last).and_then(bucket)
+            && let Some(c) = answered.get_mut(mb).and_then(|v| v.get_mut(b.who as usize))
+        {
+            *c += 1;
+        }
+    }
+    let mut medians = vec![None; nm];
+    for p in 0..np {
+        medians.iter_mut().for_each(|m| *m = None);
+        if let Some(v) = lat.get_mut(p) {
+            bucket_medians(v, &mut medians);
+        }
+        for (mo, med) in months.iter_mut().zip(&medians) {
+            if let Some(slot) = mo.median_latency_ms.get_mut(p) {
+                *slot = *med;
+            }
+        }
+    }
+    let me = x.cfg.me as usize;
+    for (i, mo) in months.iter_mut().enumerate() {
+        let total = received_total.get(i).copied().unwrap_or(0);
+        mo.reply_rate = (0..np)
+            .map(|p| {
+                let own = own_settled
+                    .get(i)
+                    .and_then(|v| v.get(p))
+                    .copied()
+                    .unwrap_or(0);
+                let ans = answered.get(i).and_then(|v| v.get(p)).copied().unwrap_or(0);
+                Proportion::new(ans, total.saturating_sub(own))
+            })
+            .collect();
+        let mine = mo.openings.get(me).copied().unwrap_or(0);
+        mo.opening_share = Proportion::new(mine, mo.conversations);
+        if let Some(q) = x.cfg.partner.filter(|q| *q != x.cfg.me) {
+            let q = q as usize;
+            let get = |v: &Vec<u64>, p: usize| v.get(p).copied().unwrap_or(0);
+            mo.ebi = balance::ebi(&[
+                balance::Share::new(get(&mo.openings, me), get(&mo.openings, q)).share,
+                balance::Share::new(get(&mo.words, me), get(&mo.words, q)).share,
+                balance::Share::new(get(&mo.questions, me), get(&mo.questions, q)).share,
+            ]);
+        }
+    }
+    months
+}
+
+fn weekly(x: &SeriesInput<'_, '_>) -> Weekly {
+    let Some((first_day, last_day)) = x.day_range() else {
+        return Weekly::default();
+    };
+    let monday = |d: i64| d - series::weekday_mon0(d);
+    let w0 = monday(first_day);
+    let nw = ((monday(last_day) - w0) / 7 + 1).max(0) as usize;
+    let bucket = |day: i64| -> Option<usize> {
+        if day < first_day {
+            return None;
+        }
+        usize::try_from((monday(day) - w0) / 7)
+            .ok()
+            .filter(|i| *i < nw)
+    };
+    let mut w = Weekly {
+        week_start: (0..nw)
+            .map(|i| series::date_of_days(w0 + 7 * i as i64))
+            .collect(),
+        user_openings: vec![0; nw],
+        total_openings: vec![0; nw],
+        partner_openings: vec![0; nw],
+        messages: vec![0; nw],
+        partner_replies: vec![0; nw],
+        partner_median_latency_ms: vec![f64::NAN; nw],
+    };
+    for (i, _) in x.msgs.iter().enumerate() {
+        if let Some(c) = x
+            .day(i)
+            .and_then(bucket)
+            .and_then(|b| w.messages.get_mut(b))
+        {
+            *c += 1;
+        }
+    }
+    for c in x.convs {
+        let Some(b) = x.day(c.first).and_then(bucket) else {
+            continue;
+        };
+        if let Some(t) = w.total_openings.get_mut(b) {
+            *t += 1;
+        }
+        if c.opener == x.cfg.me
+            && let Some(u) = w.user_openings.get_mut(b)
+        {
+            *u += 1;
+        }
+        if x.is_partner(c.opener)
+            && let Some(u) = w.partner_openings.get_mut(b)
+        {
+            *u += 1;
+        }
+    }
+    let mut lat: Vec<(usize, Millis)> = Vec::new();
+    for t in x.turns {
+        if let Some(l) = t.latency
+            && x.is_partner(t.who)
+            && let Some(b) = x.day(t.first).and_then(bucket)
+        {
+            lat.push((b, l));
+            if let Some(c) = w.partner_replies.get_mut(b) {
+                *c += 1;
+            }
+        }
+    }
+    let mut med = vec![None; nw];
+    bucket_medians(&mut lat, &mut med);
+    for (slot, m) in w.partner_median_latency_ms.iter_mut().zip(med) {
+        if let Some(m) = m {
+            *slot = m;
+        }
+    }
+    w
 }

@@ -94,9 +94,111 @@ pub fn wilson95(k: u64, n: u64) -> Option<(f64, f64)> {
     let center = (p + z2 / (2.0 * n)) / denom;
     let half = z * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
     // At k = 0 (k = n) the bound is exactly 0 (1); the formula leaves rounding residue.
-    let lo = if k == 0 { 0.0 } else { (center - half).max(0.0) };
-    let hi = if k as f64 == n { 1.0 } else { (center + half).min(1.0) };
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (center - half).max(0.0)
+    };
+    let hi = if k as f64 == n {
+        1.0
+    } else {
+        (center + half).min(1.0)
+    };
     Some((lo, hi))
+}
+
+/// A binomial proportion `k / n` with its Wilson 95% interval. Both are `None` when n = 0.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Proportion {
+    pub k: u64,
+    pub n: u64,
+    pub estimate: Option<f64>,
+    pub ci95: Option<(f64, f64)>,
+}
+
+impl Proportion {
+    pub fn new(k: u64, n: u64) -> Proportion {
+        let k = k.min(n);
+        Proportion {
+            k,
+            n,
+            estimate: if n == 0 {
+                None
+            } else {
+                Some(k as f64 / n as f64)
+            },
+            ci95: wilson95(k, n),
+        }
+    }
+}
+
+/// Quantile `p` of sorted values by linear interpolation between order statistics
+/// (Hyndman and Fan type 7, R's default): with h = (n - 1) p the result is
+/// x[floor h] + (h - floor h) (x[floor h + 1] - x[floor h]). `None` for an empty slice.
+pub fn quantile_sorted(sorted: &[i64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    let first = *sorted.first()?;
+    if n == 1 || !p.is_finite() {
+        return Some(first as f64);
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let x_lo = *sorted.get(lo)? as f64;
+    let x_hi = sorted.get(lo + 1).map_or(x_lo, |v| *v as f64);
+    Some(x_lo + (h - lo as f64) * (x_hi - x_lo))
+}
+
+/// Quantile `p` (type 7) of sorted floats; `None` for an empty slice.
+pub fn quantile_sorted_f64(sorted: &[f64], p: f64) -> Option<f64> {
+    let n = sorted.len();
+    let first = *sorted.first()?;
+    if n == 1 || !p.is_finite() {
+        return Some(first);
+    }
+    let h = (n - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let x_lo = *sorted.get(lo)?;
+    let x_hi = sorted.get(lo + 1).copied().unwrap_or(x_lo);
+    Some(x_lo + (h - lo as f64) * (x_hi - x_lo))
+}
+
+/// Above this many values the binomial tail of [`median_ci95_ranks`] uses the normal
+/// approximation with continuity correction (its rank error is at most one position there).
+const EXACT_BINOMIAL_MAX_N: usize = 10_000;
+
+/// The distribution-free 95% interval of a median from order statistics: the 0-based ranks
+/// `(l - 1, n - l)` of the sorted sample, where l is the largest rank with
+/// P(Binomial(n, 1/2) <= l - 1) <= 0.025, so the interval [x(l), x(n-l+1)] covers the population
+/// median with probability at least 95% whatever the distribution. `None` when n < 6, where
+/// even the sample extremes cover less than 95%.
+pub fn median_ci95_ranks(n: usize) -> Option<(usize, usize)> {
+    if n < 6 {
+        return None;
+    }
+    let l = if n <= EXACT_BINOMIAL_MAX_N {
+        // Accumulate the lower binomial tail in log space to stay clear of underflow.
+        let nf = n as f64;
+        let mut log_pmf = -nf * std::f64::consts::LN_2;
+        let mut cdf = 0.0;
+        let mut l = 0usize;
+        for k in 0..n {
+            cdf += log_pmf.exp();
+            if cdf > 0.025 {
+                break;
+            }
+            l = k + 1;
+            log_pmf += ((n - k) as f64).ln() - ((k + 1) as f64).ln();
+        }
+        l
+    } else {
+        let nf = n as f64;
+        // P(B <= l - 1) ~ Phi((l - 1 + 0.5 - n/2) / (sqrt(n)/2)) = 0.025.
+        (nf / 2.0 - z95() * nf.sqrt() / 2.0 + 0.5).floor() as usize
+    };
+    if l == 0 || l > n / 2 {
+        return None;
+    }
+    Some((l - 1, n - l))
 }
 
 #[cfg(test)]
@@ -134,5 +236,43 @@ mod tests {
         let (lo, hi) = wilson95(0, 5).unwrap();
         assert_eq!(lo, 0.0);
         assert!(hi > 0.4 && hi < 0.5);
+    }
+
+    #[test]
+    fn median_ranks_known_values() {
+        // n = 10: P(B <= 1) = 11/1024 = 0.0107 <= 0.025 < P(B <= 2) = 56/1024, so l = 2 and
+        // the interval is [x(2), x(9)], 0-based ranks (1, 8).
+        assert_eq!(median_ci95_ranks(10), Some((1, 8)));
+        // n = 6: P(B <= 0) = 1/64 = 0.0156 <= 0.025 < P(B <= 1) = 7/64: the extremes.
+        assert_eq!(median_ci95_ranks(6), Some((0, 5)));
+        // n = 5: P(B <= 0) = 1/32 = 0.031 > 0.025: no interval.
+        assert_eq!(median_ci95_ranks(5), None);
+        assert_eq!(median_ci95_ranks(0), None);
+        // n = 100: the textbook ranks are 40 and 61 (1-based).
+        assert_eq!(median_ci95_ranks(100), Some((39, 60)));
+        // The normal branch agrees with the exact one at the switch within one rank.
+        let (a, _) = median_ci95_ranks(EXACT_BINOMIAL_MAX_N).unwrap();
+        let (b, _) = median_ci95_ranks(EXACT_BINOMIAL_MAX_N + 1).unwrap();
+        assert!(a.abs_diff(b) <= 1, "{a} {b}");
+    }
+
+    #[test]
+    fn quantiles_type7() {
+        // Sorted 10, 20, 30, 40: median h = 1.5 -> 20 + 0.5 * 10 = 25; p25 h = 0.75 -> 17.5.
+        let xs = [10, 20, 30, 40];
+        assert_eq!(quantile_sorted(&xs, 0.5), Some(25.0));
+        assert_eq!(quantile_sorted(&xs, 0.25), Some(17.5));
+        assert_eq!(quantile_sorted(&xs, 0.75), Some(32.5));
+        assert_eq!(quantile_sorted(&[], 0.5), None);
+        assert_eq!(quantile_sorted(&[7], 0.9), Some(7.0));
+        assert_eq!(quantile_sorted_f64(&[1.0, 2.0, 4.0], 0.5), Some(2.0));
+    }
+
+    #[test]
+    fn proportion_basics() {
+        let p = Proportion::new(3, 4);
+        assert_eq!(p.estimate, Some(0.75));
+        assert!(p.ci95.is_some());
+        assert_eq!(Proportion::new(0, 0).estimate, None);
     }
 }
