@@ -228,7 +228,8 @@ pub fn robust_variance(x: &[f64]) -> Option<f64> {
         let n = x.len() as f64;
         let mean = x.iter().sum::<f64>() / n;
         let v = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / (n - 1.0);
-        (v > 0.0 && v.is_finite()).then_some(v)
+        // A series without real variation (rounding residue only) has nothing to segment.
+        (v.is_finite() && v > 1e-12 * (1.0 + mean * mean)).then_some(v)
     }
 }
 
