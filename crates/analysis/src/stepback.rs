@@ -376,7 +376,7 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
                 && prev.who == partner
                 && cur.who == me
                 && in_after(cur.ts)
-                && cur.ts - prev.ts < cfg.fast_reply
+                && cur.ts.saturating_sub(prev.ts) < cfg.fast_reply
             {
                 breaches.push(Breach {
                     kind: BreachKind::FastReply,
@@ -409,8 +409,8 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     }
     breaches.sort_by_key(|b| b.instant);
     let days_kept = match breaches.first() {
-        Some(b) => (b.instant - d).max(0) as f64 / DAY as f64,
-        None => (as_of - d).max(0) as f64 / DAY as f64,
+        Some(b) => b.instant.saturating_sub(d).max(0) as f64 / DAY as f64,
+        None => as_of.saturating_sub(d).max(0) as f64 / DAY as f64,
     };
 
     // The partner's reach-outs after D.
@@ -428,11 +428,11 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
                 instant: c.start,
                 event: input.msgs.get(c.first).map_or(0, |m| m.event),
                 conv: i,
-                hours_since_silence_start: hours(c.start - silence_start),
+                hours_since_silence_start: hours(c.start.saturating_sub(silence_start)),
             }
         })
         .collect();
-    let first_reach_out_hours = reach_outs.first().map(|r| hours(r.instant - d));
+    let first_reach_out_hours = reach_outs.first().map(|r| hours(r.instant.saturating_sub(d)));
     let first_user_open = breaches
         .iter()
         .find(|b| b.kind == BreachKind::OpenedConversation)
@@ -474,14 +474,14 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
 
     // Pursuit: partner messages + calls in the window against his baseline before D.
     let window_ms = (cfg.window_days as i64).saturating_mul(DAY);
-    let window_end = d.saturating_add(window_ms.min((as_of - d).max(0)));
+    let window_end = d.saturating_add(window_ms.min(as_of.saturating_sub(d).max(0)));
     let first_ts = input
         .events
         .iter()
         .filter(|e| partner_event(e) || (e.sender == Some(me) && e.kind.is_message()))
         .map(|e| e.ts)
         .min();
-    let baseline_start = first_ts.map_or(d, |f| f.max(d - BASELINE_DAYS * DAY));
+    let baseline_start = first_ts.map_or(d, |f| f.max(d.saturating_sub(BASELINE_DAYS * DAY)));
     let count_in = |from: Millis, to: Millis| {
         input
             .events
@@ -491,9 +491,9 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     };
     let pursuit = rate_ratio_test(
         count_in(d, window_end),
-        (window_end - d) as f64 / DAY as f64,
+        window_end.saturating_sub(d) as f64 / DAY as f64,
         count_in(baseline_start, d),
-        (d - baseline_start).max(0) as f64 / DAY as f64,
+        d.saturating_sub(baseline_start).max(0) as f64 / DAY as f64,
     );
 
     // Outcome, first match wins.
@@ -661,11 +661,8 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
             logrank.map_or(String::new(), |l| format!(" (log-rank p = {:.2})", l.p))
         ),
     });
-    let user_opened_after = breaches
-        .iter()
-        .filter(|b| b.kind == BreachKind::OpenedConversation)
-        .count();
-    if !reach_outs.is_empty() && user_opened_after == 0 {
+    // Any mention of his openings after D is paired with the trap caveat.
+    if !reach_outs.is_empty() {
         ex.push(OPENING_TRAP_CAVEAT.to_owned());
     }
 

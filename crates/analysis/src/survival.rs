@@ -67,7 +67,7 @@ pub struct Silence {
 impl Silence {
     /// Length in hours (never negative).
     pub fn hours(&self) -> f64 {
-        (self.end - self.start).max(0) as f64 / HOUR as f64
+        self.end.saturating_sub(self.start).max(0) as f64 / HOUR as f64
     }
 
     /// True when the partner's reach-out time is observed (not censored).

@@ -439,3 +439,45 @@ fn rate_ratio_exact_interval_matches_clopper_pearson() {
     let t = rate_ratio_test(5, 1.0, 0, 10.0).unwrap();
     assert!(t.rate_ratio.is_infinite() && t.rate_ratio_lower95 > 1.0);
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+        #[test]
+        fn random_chats_never_panic_and_stay_consistent(
+            steps in proptest::collection::vec((0i64..200 * 60, 0u32..2, 0u8..10), 0..80),
+            as_of_days in -5i64..40,
+            window in 0u32..30,
+        ) {
+            // Random messages and calls from 30 days before D onwards (gaps in minutes).
+            let mut c = Chat::default();
+            let mut t = D - 30 * DAY;
+            for (gap, who, k) in steps {
+                t += gap * MINUTE;
+                let kind = match k { 0 => Kind::Call, 1 => Kind::MissedCall, _ => Kind::Text };
+                c.event(t, who, kind);
+            }
+            let as_of = D + as_of_days * DAY;
+            let r = c.run_with(as_of, &[], window);
+            prop_assert!(r.days_kept >= 0.0);
+            prop_assert!(r.breaches.windows(2).all(|w| w[0].instant <= w[1].instant));
+            prop_assert!(r.breaches.iter().all(|b| b.instant >= D && b.instant <= as_of));
+            prop_assert!(r.before.iter().all(|s| s.start < D && s.end <= D.max(as_of)));
+            prop_assert!(r.after.iter().all(|s| s.start >= D));
+            let his_after = c.events.iter().any(|e| e.sender == Some(HIM) && e.ts >= D && e.ts <= as_of);
+            match r.outcome {
+                Outcome::NoContact | Outcome::StillOpen => prop_assert!(!his_after),
+                Outcome::ReachedOut => prop_assert!(!r.reach_outs.is_empty()),
+                Outcome::PlanNotKept => prop_assert!(r.breaches.iter().any(|b| b.kind == BreachKind::OpenedConversation)),
+                _ => {}
+            }
+            prop_assert_eq!(r.first_reach_out_hours.is_some(), !r.reach_outs.is_empty());
+            if !r.reach_outs.is_empty() {
+                prop_assert!(r.explanation.iter().any(|l| l == OPENING_TRAP_CAVEAT));
+            }
+        }
+    }
+}

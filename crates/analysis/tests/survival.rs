@@ -298,3 +298,60 @@ fn forecast_null_with_few_reach_outs_and_values_with_enough() {
         assert!(km_all >= -1e-12, "{hours}");
     }
 }
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn obs() -> impl Strategy<Value = Vec<(f64, bool)>> {
+        proptest::collection::vec(((0u32..50).prop_map(f64::from), any::<bool>()), 0..60)
+    }
+
+    proptest! {
+        #[test]
+        fn km_invariants(o in obs()) {
+            let km = kaplan_meier(&o);
+            let mut last = 1.0;
+            for p in &km.points {
+                prop_assert!(p.s <= last + 1e-12);
+                prop_assert!(p.lo <= p.s + 1e-12 && p.s <= p.hi + 1e-12);
+                prop_assert!((0.0..=1.0).contains(&p.lo) && (0.0..=1.0).contains(&p.hi));
+                prop_assert!(p.var >= 0.0 && p.var.is_finite());
+                last = p.s;
+            }
+            if let Some(m) = km.median() {
+                let (lo, hi) = km.median_ci95();
+                prop_assert!(lo.is_some_and(|l| l <= m));
+                prop_assert!(hi.is_none_or(|h| h >= m));
+            }
+        }
+
+        #[test]
+        fn aj_sums_to_one(o in proptest::collection::vec(((0u32..30).prop_map(f64::from), 0u8..3), 0..60)) {
+            let obs: Vec<(f64, Endpoint)> = o
+                .iter()
+                .map(|&(t, c)| (t, match c { 0 => Endpoint::Censored, 1 => Endpoint::Cause1, _ => Endpoint::Cause2 }))
+                .collect();
+            let cif = aalen_johansen(&obs);
+            for k in 0..cif.times.len() {
+                prop_assert!((cif.cif1[k] + cif.cif2[k] + cif.surv[k] - 1.0).abs() < 1e-9);
+            }
+            // Without competing events (cause 2 treated as censoring) the KM complement
+            // bounds the cumulative incidence of cause 1 from above.
+            let km = kaplan_meier(&obs.iter().map(|&(t, e)| (t, e == Endpoint::Cause1)).collect::<Vec<_>>());
+            for &t in &cif.times {
+                prop_assert!(cif.at(t).0 <= 1.0 - km.s_at(t) + 1e-9);
+            }
+        }
+
+        #[test]
+        fn log_rank_is_well_formed(a in obs(), b in obs()) {
+            if let Some(l) = log_rank(&a, &b) {
+                prop_assert!((0.0..=1.0).contains(&l.p));
+                prop_assert!(l.chi2 >= 0.0 && l.variance > 0.0);
+                prop_assert!((l.o1 + l.o2 - (l.e1 + l.e2)).abs() < 1e-9);
+                prop_assert!(l.hazard_ratio_ci95.0 <= l.hazard_ratio && l.hazard_ratio <= l.hazard_ratio_ci95.1);
+            }
+        }
+    }
+}
