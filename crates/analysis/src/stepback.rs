@@ -432,7 +432,9 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
             }
         })
         .collect();
-    let first_reach_out_hours = reach_outs.first().map(|r| hours(r.instant.saturating_sub(d)));
+    let first_reach_out_hours = reach_outs
+        .first()
+        .map(|r| hours(r.instant.saturating_sub(d)));
     let first_user_open = breaches
         .iter()
         .find(|b| b.kind == BreachKind::OpenedConversation)
