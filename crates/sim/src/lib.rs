@@ -1,0 +1,17 @@
+//! Simulated chat histories with known behaviour.
+//!
+//! walkaway's forecast and step-back verdicts are statistical claims; the only way to know they
+//! are right is to run them on histories whose truth is known. This crate generates such
+//! histories ([`sim`]), renders them as a WhatsApp export ([`whatsapp`]), writes the committed
+//! demo data ([`demo`]), and measures how often the analysis recovers the truth ([`validate`]).
+
+pub mod civil;
+pub mod demo;
+pub mod presets;
+pub mod rng;
+pub mod sim;
+pub mod text;
+pub mod validate;
+pub mod whatsapp;
+
+pub use sim::{Clock, Injection, Params, Persona, Scenario, Sim, Truth, generate};

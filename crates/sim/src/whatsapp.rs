@@ -1,0 +1,97 @@
+//! Rendering a simulated chat as a WhatsApp Android export (en-US).
+//!
+//! The command-line tool reads exports, not our types, so the demo and any end-to-end test need
+//! the history as the phone would write it: `M/D/YY, H:MM AM - Name: text`, system lines without
+//! a name, continuation lines of multi-line messages on their own lines. The format is the one of
+//! the benchmark generator (`gen_whatsapp.py --format android-en-us`).
+
+use crate::civil;
+use walkaway_model::ParsedChat;
+
+/// The Android en-US header of an instant (UTC wall clock), e.g. `10/1/26, 9:05 PM`.
+pub fn header(ts: walkaway_model::Millis) -> String {
+    let w = civil::wall_clock(ts);
+    let h12 = match w.hour % 12 {
+        0 => 12,
+        h => h,
+    };
+    let ampm = if w.hour < 12 { "AM" } else { "PM" };
+    format!(
+        "{}/{}/{:02}, {}:{:02} {}",
+        w.month,
+        w.day,
+        w.year.rem_euclid(100),
+        h12,
+        w.minute,
+        ampm
+    )
+}
+
+/// The whole chat as an Android en-US export, one event per entry, `\n` line endings.
+pub fn render_android_en_us(chat: &ParsedChat) -> String {
+    let mut out = String::new();
+    for e in &chat.events {
+        out.push_str(&header(e.ts));
+        out.push_str(" - ");
+        let name = e
+            .sender
+            .and_then(|i| chat.people.get(usize::try_from(i).ok()?));
+        if let Some(name) = name {
+            out.push_str(name);
+            out.push_str(": ");
+        }
+        out.push_str(&e.text);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use walkaway_model::{Event, Kind};
+
+    #[test]
+    fn header_uses_twelve_hour_clock() {
+        let d = civil::midnight(2026, 10, 1);
+        assert_eq!(header(d), "10/1/26, 12:00 AM");
+        assert_eq!(
+            header(d + 21 * civil::HOUR + 5 * civil::MINUTE),
+            "10/1/26, 9:05 PM"
+        );
+        assert_eq!(header(d + 12 * civil::HOUR), "10/1/26, 12:00 PM");
+    }
+
+    #[test]
+    fn renders_system_and_multiline() {
+        let ev = |ts, sender, kind, text: &str| Event {
+            ts,
+            sender,
+            kind,
+            text: text.to_owned(),
+            line: 0,
+            flags: 0,
+        };
+        let d = civil::midnight(2026, 2, 1);
+        let chat = ParsedChat {
+            people: vec!["Alex".into(), "Sam".into()],
+            events: vec![
+                ev(
+                    d,
+                    None,
+                    Kind::System,
+                    "Messages and calls are end-to-end encrypted.",
+                ),
+                ev(d + civil::MINUTE, Some(0), Kind::Text, "one\ntwo"),
+                ev(d + 2 * civil::MINUTE, Some(7), Kind::Text, "orphan"),
+            ],
+            ..ParsedChat::default()
+        };
+        assert_eq!(
+            render_android_en_us(&chat),
+            "2/1/26, 12:00 AM - Messages and calls are end-to-end encrypted.\n\
+             2/1/26, 12:01 AM - Alex: one\ntwo\n\
+             2/1/26, 12:02 AM - orphan\n"
+        );
+    }
+}
