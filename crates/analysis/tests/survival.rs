@@ -355,3 +355,49 @@ mod props {
         }
     }
 }
+
+fn silence(h: f64, outcome: SilenceEnd) -> walkaway_analysis::survival::Silence {
+    walkaway_analysis::survival::Silence {
+        start: 0,
+        end: (h * HOUR as f64) as Millis,
+        outcome,
+        conv_before: 0,
+        conv_after: None,
+    }
+}
+
+#[test]
+fn forecast_median_not_reached_and_open_interval() {
+    // 5 reach-outs early, 20 silences you broke later: S never reaches 0.5.
+    let mut s: Vec<_> = (1..=5)
+        .map(|h| silence(h as f64, SilenceEnd::PartnerOpened))
+        .collect();
+    s.extend((10..30).map(|h| silence(h as f64, SilenceEnd::UserOpened)));
+    let f = forecast(&s);
+    assert_eq!(f.partner_reach_outs, 5);
+    assert_eq!(f.median_hours, None);
+    assert_eq!(f.ci95_hours, None);
+    assert!(f.null_reason.unwrap().contains("median is not reached"));
+
+    // The 6-MP pattern in hours: the median is reached but the band's upper curve is not.
+    let s: Vec<_> = six_mp()
+        .into_iter()
+        .map(|(t, e)| {
+            silence(
+                t,
+                if e {
+                    SilenceEnd::PartnerOpened
+                } else {
+                    SilenceEnd::UserOpened
+                },
+            )
+        })
+        .collect();
+    let f = forecast(&s);
+    assert_eq!(f.median_hours, Some(23.0));
+    assert_eq!((f.ci95_lower_hours, f.ci95_upper_hours), (Some(13.0), None));
+    assert_eq!(f.ci95_hours, None);
+    assert!(f.ci95_note.is_some() && f.null_reason.is_none());
+    // Horizons beyond the last observation are not extrapolated.
+    assert_eq!(f.partner_first_by[2], (168.0, None));
+}
