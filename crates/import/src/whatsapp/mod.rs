@@ -24,6 +24,7 @@ use walkaway_model::{Diagnostic, Event, Kind, ParsedChat, PersonIdx, Severity, S
 
 use crate::{DateOrder, Options};
 use header::{Header, Style};
+use kinds::Notice;
 
 /// Which app wrote the export, from the header shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -188,13 +189,13 @@ impl Reporter {
 }
 
 /// Header styles accepted for this file: the dominant one, and any other holding at least a
-/// fifth of the headers (two exports pasted together).
+/// fifth of the headers and at least ten (two exports pasted together).
 fn accepted_styles(counts: &[(Style, u32)]) -> Vec<Style> {
     let total: u32 = counts.iter().map(|c| c.1).sum();
     let max = counts.iter().map(|c| c.1).max().unwrap_or(0);
     counts
         .iter()
-        .filter(|c| c.1 == max || u64::from(c.1) * 5 >= u64::from(total))
+        .filter(|c| c.1 == max || (c.1 >= 10 && u64::from(c.1) * 5 >= u64::from(total)))
         .map(|c| c.0)
         .collect()
 }
@@ -229,23 +230,64 @@ fn local_key(h: &Header, order: DateOrder) -> Option<i64> {
     )
 }
 
-/// Infers the day/month order of year-last dates from the whole file.
-fn infer_order(headers: &[Header], diags: &mut Vec<Diagnostic>) -> DateOrder {
-    let mut first_gt12 = 0usize;
-    let mut second_gt12 = 0usize;
-    let mut year_last = 0usize;
-    for h in headers.iter().filter(|h| !h.year_first) {
-        year_last += 1;
-        if h.f[0] > 12 && h.f[0] <= 31 {
-            first_gt12 += 1;
+/// What pass 1 learns about the headers of one style.
+#[derive(Clone, Copy, Default)]
+struct StyleStats {
+    count: u32,
+    year_first: u32,
+    /// Year-last headers whose first (second) field can only be a day.
+    first_gt12: u32,
+    second_gt12: u32,
+    /// Times the local time goes backwards when read as d/m/y (m/d/y).
+    back_dmy: u32,
+    back_mdy: u32,
+    prev_dmy: Option<i64>,
+    prev_mdy: Option<i64>,
+}
+
+impl StyleStats {
+    fn add(&mut self, h: &Header) {
+        self.count += 1;
+        if h.year_first {
+            self.year_first += 1;
+            return;
         }
-        if h.f[1] > 12 && h.f[1] <= 31 {
-            second_gt12 += 1;
+        // A date with both fields above 12 is impossible either way: no evidence.
+        let (a, b) = (h.f[0] > 12, h.f[1] > 12);
+        if a && !b && h.f[0] <= 31 {
+            self.first_gt12 += 1;
+        }
+        if b && !a && h.f[1] <= 31 {
+            self.second_gt12 += 1;
+        }
+        // Chronology only matters while no field has decided the order.
+        if self.first_gt12 > 0 || self.second_gt12 > 0 {
+            return;
+        }
+        if let Some(k) = local_key(h, DateOrder::Dmy) {
+            if self.prev_dmy.is_some_and(|p| k < p) {
+                self.back_dmy += 1;
+            }
+            self.prev_dmy = Some(k);
+        }
+        if let Some(k) = local_key(h, DateOrder::Mdy) {
+            if self.prev_mdy.is_some_and(|p| k < p) {
+                self.back_mdy += 1;
+            }
+            self.prev_mdy = Some(k);
         }
     }
+}
+
+/// Infers the day/month order of year-last dates from the whole file.
+fn infer_order(stats: &[StyleStats], diags: &mut Vec<Diagnostic>) -> DateOrder {
+    let sum = |f: fn(&StyleStats) -> u32| stats.iter().map(f).sum::<u32>();
+    let year_last = sum(|s| s.count - s.year_first);
     if year_last == 0 {
         return DateOrder::Ymd;
     }
+    let first_gt12 = sum(|s| s.first_gt12);
+    let second_gt12 = sum(|s| s.second_gt12);
     match (first_gt12 > 0, second_gt12 > 0) {
         (true, false) => DateOrder::Dmy,
         (false, true) => DateOrder::Mdy,
@@ -267,22 +309,7 @@ fn infer_order(headers: &[Header], diags: &mut Vec<Diagnostic>) -> DateOrder {
         }
         (false, false) => {
             // Truly ambiguous: take the order under which the file is most nearly chronological.
-            let backwards = |order: DateOrder| {
-                let mut prev: Option<i64> = None;
-                let mut n = 0usize;
-                for h in headers.iter().filter(|h| !h.year_first) {
-                    if let Some(k) = local_key(h, order) {
-                        if prev.is_some_and(|p| k < p) {
-                            n += 1;
-                        }
-                        prev = Some(k);
-                    }
-                }
-                n
-            };
-            let dmy = backwards(DateOrder::Dmy);
-            let mdy = backwards(DateOrder::Mdy);
-            let order = if mdy < dmy {
+            let order = if sum(|s| s.back_mdy) < sum(|s| s.back_dmy) {
                 DateOrder::Mdy
             } else {
                 DateOrder::Dmy
@@ -318,7 +345,7 @@ struct Builder<'a> {
     src: &'a str,
     has_cr: bool,
     chat: ParsedChat,
-    index: HashMap<&'a str, PersonIdx>,
+    index: HashMap<&'a str, PersonIdx, kinds::Fast>,
     last_sender: Option<(&'a str, PersonIdx)>,
     prev_ts: Option<i64>,
 }
@@ -401,16 +428,19 @@ impl<'a> Builder<'a> {
             return;
         }
         let sender = self.person(name);
-        if let Some(mine) = kinds::deleted(first_trim) {
-            if mine {
-                self.chat.me_hint = Some(sender);
-            }
-            let text = self.owned(rest);
-            self.push(p.ts, Some(sender), Kind::Deleted, text, p.line, fl);
-            return;
-        }
-        if let Some(k) = kinds::call(first_trim) {
-            self.push(p.ts, Some(sender), k, first_trim.to_owned(), p.line, fl);
+        if let Some(n) = kinds::notice(first_trim) {
+            let (kind, text) = match n {
+                Notice::DeletedMine => {
+                    self.chat.me_hint = Some(sender);
+                    (Kind::Deleted, self.owned(rest))
+                }
+                Notice::DeletedOther => (Kind::Deleted, self.owned(rest)),
+                Notice::Media => (Kind::Media, self.owned(rest)),
+                Notice::Voice => (Kind::Voice, self.owned(rest)),
+                Notice::MissedCall => (Kind::MissedCall, first_trim.to_owned()),
+                Notice::Call => (Kind::Call, first_trim.to_owned()),
+            };
+            self.push(p.ts, Some(sender), kind, text, p.line, fl);
             return;
         }
         if let Some(k) = kinds::media(first_trim) {
@@ -466,39 +496,121 @@ pub fn parse(text: &str, opts: &Options) -> WhatsAppChat {
     parse_named(None, text, opts)
 }
 
-/// Like [`parse`], taking the chat title from the export's file name when it has one.
-pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> WhatsAppChat {
-    let bytes = text.as_bytes();
-    let mut diagnostics = Vec::new();
+/// Per-style header statistics, in first-seen order.
+type Stats = Vec<(Style, StyleStats)>;
 
-    // Pass 1: header styles and dates, for the style and the day/month order.
-    let mut style_counts: Vec<(Style, u32)> = Vec::new();
-    let mut headers: Vec<Header> = Vec::new();
-    for (_, s, e) in Lines::new(bytes) {
-        if let Some(h) = bytes.get(s..e).and_then(header::parse) {
-            match style_counts.iter_mut().find(|c| c.0 == h.style) {
-                Some(c) => c.1 += 1,
-                None => style_counts.push((h.style, 1)),
-            }
-            headers.push(h);
+fn add_stats(stats: &mut Stats, h: &Header) {
+    match stats.iter_mut().find(|c| c.0 == h.style) {
+        Some(c) => c.1.add(h),
+        None => {
+            let mut st = StyleStats::default();
+            st.add(h);
+            stats.push((h.style, st));
         }
     }
-    let accepted = accepted_styles(&style_counts);
-    headers.retain(|h| accepted.contains(&h.style));
-    let bracketed = headers.iter().filter(|h| h.style & header::STYLE_BRACKET != 0).count();
-    let variant = if bracketed * 2 > headers.len() {
+}
+
+/// How to read a file: decided from header statistics.
+#[derive(Clone, PartialEq, Eq)]
+struct Decision {
+    accepted: Vec<Style>,
+    order: DateOrder,
+    variant: Variant,
+    diagnostics: Vec<Diagnostic>,
+    headers: usize,
+}
+
+fn decide(stats: &Stats, opts: &Options) -> Decision {
+    let counts: Vec<(Style, u32)> = stats.iter().map(|(s, st)| (*s, st.count)).collect();
+    let accepted = accepted_styles(&counts);
+    let kept: Vec<StyleStats> = stats
+        .iter()
+        .filter(|(s, _)| accepted.contains(s))
+        .map(|(_, st)| *st)
+        .collect();
+    let total: u32 = kept.iter().map(|s| s.count).sum();
+    let bracketed: u32 = stats
+        .iter()
+        .filter(|(s, _)| accepted.contains(s) && s & header::STYLE_BRACKET != 0)
+        .map(|(_, st)| st.count)
+        .sum();
+    let variant = if bracketed * 2 > total {
         Variant::Ios
     } else {
         Variant::Android
     };
+    let mut diagnostics = Vec::new();
     let order = match opts.date_order {
         Some(o @ (DateOrder::Dmy | DateOrder::Mdy)) => o,
-        _ => infer_order(&headers, &mut diagnostics),
+        _ => infer_order(&kept, &mut diagnostics),
     };
-    let capacity = headers.len();
-    drop(headers);
+    Decision {
+        accepted,
+        order,
+        variant,
+        diagnostics,
+        headers: total as usize,
+    }
+}
 
-    // Pass 2: events.
+/// Header statistics of the first `max_lines` lines: a cheap first guess of the decision.
+fn prefix_stats(bytes: &[u8], max_lines: usize) -> Stats {
+    let mut stats = Stats::new();
+    for (_, s, e) in Lines::new(bytes).take(max_lines) {
+        if let Some(h) = bytes.get(s..e).and_then(header::parse) {
+            add_stats(&mut stats, &h);
+        }
+    }
+    stats
+}
+
+/// Like [`parse`], taking the chat title from the export's file name when it has one.
+///
+/// The file is read in one pass with a decision (header style, day/month order) guessed from
+/// its first lines; the pass also gathers the statistics of the whole file, and in the rare case
+/// where they lead to another decision the file is read again with it. The result is the same
+/// as deciding from the whole file first.
+pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> WhatsAppChat {
+    let bytes = text.as_bytes();
+    let mut decision = decide(&prefix_stats(bytes, 4096), opts);
+    let (chat, diags, stats) = loop {
+        let (chat, diags, stats) = build(text, &decision, opts);
+        let full = decide(&stats, opts);
+        if full.accepted == decision.accepted && full.order == decision.order {
+            decision = full;
+            break (chat, diags, stats);
+        }
+        decision = full;
+    };
+    drop(stats);
+    let mut diagnostics = decision.diagnostics;
+    diagnostics.extend(diags);
+    if chat.events.is_empty() {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            line: 0,
+            message: "no whatsapp message header was found".to_owned(),
+        });
+    }
+    let mut chat = chat;
+    chat.title = file_name
+        .and_then(title_from_file_name)
+        .or_else(|| (!chat.people.is_empty()).then(|| chat.people.join(", ")));
+    WhatsAppChat {
+        chat,
+        diagnostics,
+        variant: decision.variant,
+        date_order: decision.order,
+    }
+}
+
+/// One pass over the file under `decision`: events, line diagnostics, and the statistics of
+/// every header (for checking the decision).
+fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Diagnostic>, Stats) {
+    let bytes = text.as_bytes();
+    let accepted = &decision.accepted;
+    let order = decision.order;
+    let mut stats = Stats::new();
     let mut b = Builder {
         src: text,
         has_cr: memchr(b'\r', bytes).is_some(),
@@ -506,11 +618,12 @@ pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> Whats
             source: Some(Source::WhatsApp),
             ..ParsedChat::default()
         },
-        index: HashMap::new(),
+        index: HashMap::default(),
         last_sender: None,
         prev_ts: None,
     };
-    b.chat.events.reserve(capacity);
+    // The decision's header count comes from a prefix: estimate from the size as well.
+    b.chat.events.reserve(decision.headers.max(bytes.len() / 80));
     let mut clock = tz::LocalClock::new(&opts.tz);
     let mut rep = Reporter {
         out: Vec::new(),
@@ -520,6 +633,7 @@ pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> Whats
     for (no, s, e) in Lines::new(bytes) {
         let line = bytes.get(s..e).unwrap_or(&[]);
         if let Some(h) = header::parse(line) {
+            add_stats(&mut stats, &h);
             let date = if accepted.contains(&h.style) {
                 ymd(&h, order)
             } else {
@@ -566,24 +680,7 @@ pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> Whats
     if let Some(p) = pending.take() {
         b.finish(p);
     }
-    diagnostics.extend(rep.finish());
-    if b.chat.events.is_empty() {
-        diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            line: 0,
-            message: "no whatsapp message header was found".to_owned(),
-        });
-    }
-    let mut chat = b.chat;
-    chat.title = file_name
-        .and_then(title_from_file_name)
-        .or_else(|| (!chat.people.is_empty()).then(|| chat.people.join(", ")));
-    WhatsAppChat {
-        chat,
-        diagnostics,
-        variant,
-        date_order: order,
-    }
+    (b.chat, rep.finish(), stats)
 }
 
 #[cfg(test)]

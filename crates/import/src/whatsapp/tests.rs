@@ -1,0 +1,213 @@
+//! Data-driven tests of header variants and kinds, on synthetic lines.
+
+use super::*;
+
+fn utc() -> Options {
+    Options {
+        tz: jiff::tz::TimeZone::UTC,
+        date_order: None,
+    }
+}
+
+/// One line per event: `local-iso sender kind [flags] text` (text with `\n` escaped).
+fn render(c: &WhatsAppChat) -> String {
+    let mut out = String::new();
+    for e in &c.chat.events {
+        let ts = jiff::Timestamp::from_millisecond(e.ts)
+            .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
+            .unwrap_or_default();
+        let who = e
+            .sender
+            .and_then(|s| c.chat.people.get(s as usize))
+            .map_or("-", |s| s.as_str());
+        out.push_str(&format!("{ts} {who} {}", e.kind.as_str()));
+        if e.flags != 0 {
+            out.push_str(&format!(" f{}", e.flags));
+        }
+        out.push_str(&format!(" {}\n", e.text.replace('\n', "\\n")));
+    }
+    out
+}
+
+#[track_caller]
+fn check(input: &str, expect: &str) {
+    let got = render(&parse(input, &utc()));
+    assert_eq!(got.trim_end(), expect.trim_end(), "input: {input:?}");
+}
+
+#[test]
+fn android_variants() {
+    check("12/31/23, 9:05 PM - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("12/31/23, 9:05\u{202F}PM - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("31/12/2023, 21:05 - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("31.12.23, 21:05 - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("31-12-2023 21:05 - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("2023/12/31, 21:05. - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("12/31/23, 9:05:07 pm \u{2013} Ann: hi", "2023-12-31 21:05:07 Ann text hi");
+    check("12/31/2023, 11:05 p.\u{A0}m. - Ann: hi", "2023-12-31 23:05:00 Ann text hi");
+    check("12/31/2023, 12:05 a. m. - Ann: hi", "2023-12-31 00:05:00 Ann text hi");
+    check("31.12.23, 9:05 nachm. - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    // An hour above 12 ignores the marker.
+    check("31/12/23, 13:37 p.m. - Ann: hi", "2023-12-31 13:37:00 Ann text hi");
+}
+
+#[test]
+fn ios_variants() {
+    check("[31/12/2023, 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check("\u{200E}[12/31/23 9:05:33 PM] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check("[\u{FEFF}31.12.23, 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check("[2023/12/31 21:05] Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check("[12/31/23 21.05.33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check("[12/31/2566 BE, 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check("[R5/12/31 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check("[21:05:33, 31/12/2023] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check(
+        "[\u{663}\u{661}\u{200F}/\u{661}\u{662}\u{200F}/\u{662}\u{660}\u{662}\u{663}\u{60C} \u{669}:\u{660}\u{665}:\u{663}\u{663}\u{A0}\u{645}] \u{202A}+1\u{A0}555\u{202C}: hi",
+        "2023-12-31 21:05:33 +1 555 text hi",
+    );
+    check("[31/12/2023, 午後9:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+}
+
+#[test]
+fn multiline_crlf_and_trailing_newline() {
+    check(
+        "1/2/21, 10:00 - Ann: one\r\ntwo\r\n\r\nthree\r\n1/2/21, 10:01 - Bob: ok\n",
+        "2021-02-01 10:00:00 Ann text one\\ntwo\\n\\nthree\n2021-02-01 10:01:00 Bob text ok",
+    );
+}
+
+#[test]
+fn kinds() {
+    check(
+        "[1/2/21, 10:00:00] Ann: \u{200E}Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n\
+         [1/2/21, 10:00:01] Bob: \u{200E}image omitted\n\
+         [1/2/21, 10:00:02] Bob: \u{200E}audio omitted\n\
+         [1/2/21, 10:00:03] Bob: \u{200E}<attached: 00000038-PHOTO-2021-01-02.jpg>\n\
+         [1/2/21, 10:00:04] Bob: \u{200E}You deleted this message.\n\
+         [1/2/21, 10:00:05] Ann: \u{200E}This message was deleted.\n\
+         [1/2/21, 10:00:06] Ann: \u{200E}Missed voice call, \u{200E}Tap to call back\n\
+         [1/2/21, 10:00:07] Ann: fine \u{200E}<This message was edited>\n\
+         [1/2/21, 10:00:08] Ann: \u{200E}Your security code with Bob changed. \u{200E}Tap to learn more.\n\
+         [1/2/21, 10:00:09] Bob: Report.pdf \u{2022} \u{200E}2 pages \u{200E}document omitted\n\
+         [1/2/21, 10:00:10] Bob: image omitted is what I saw",
+        "2021-02-01 10:00:00 - system Messages and calls are end-to-end encrypted. No one outside of this chat, not even WhatsApp, can read or listen to them.\n\
+         2021-02-01 10:00:01 Bob media \n\
+         2021-02-01 10:00:02 Bob voice \n\
+         2021-02-01 10:00:03 Bob media \n\
+         2021-02-01 10:00:04 Bob deleted \n\
+         2021-02-01 10:00:05 Ann deleted \n\
+         2021-02-01 10:00:06 Ann missed_call Missed voice call, \u{200E}Tap to call back\n\
+         2021-02-01 10:00:07 Ann text f4 fine\n\
+         2021-02-01 10:00:08 - system Your security code with Bob changed. \u{200E}Tap to learn more.\n\
+         2021-02-01 10:00:09 Bob media \n\
+         2021-02-01 10:00:10 Bob text image omitted is what I saw",
+    );
+    let c = parse("1/2/21, 10:00 - Ann: You deleted this message\n1/2/21, 10:00 - Bob: x", &utc());
+    assert_eq!(c.chat.me_hint, Some(0));
+    assert_eq!(c.chat.people, vec!["Ann", "Bob"]);
+}
+
+#[test]
+fn android_media_and_system() {
+    check(
+        "13/1/21, 10:00 - Messages and calls are end-to-end encrypted. Tap to learn more.\n\
+         13/1/21, 10:01 - Ann created group \"a: b\"\n\
+         13/1/21, 10:02 - Ann: <Media omitted>\nCaption\n\
+         13/1/21, 10:03 - Bob: PTT-20210113-WA0001.opus (file attached)\n\
+         13/1/21, 10:04 - Bob: IMG-20210113-WA0002.jpg (Datei angehängt)\n\
+         13/1/21, 10:05 - Bob: Verpasster Sprachanruf\n\
+         13/1/21, 10:06 - Bob:",
+        "2021-01-13 10:00:00 - system Messages and calls are end-to-end encrypted. Tap to learn more.\n\
+         2021-01-13 10:01:00 - system Ann created group \"a: b\"\n\
+         2021-01-13 10:02:00 Ann media Caption\n\
+         2021-01-13 10:03:00 Bob voice \n\
+         2021-01-13 10:04:00 Bob media \n\
+         2021-01-13 10:05:00 Bob missed_call Verpasster Sprachanruf\n\
+         2021-01-13 10:06:00 Bob text",
+    );
+}
+
+#[test]
+fn date_order_inference_and_override() {
+    // 13 in the second field decides m/d/y.
+    let c = parse("1/13/21, 10:00 - A: x\n1/14/21, 10:00 - A: y", &utc());
+    assert_eq!(c.date_order, DateOrder::Mdy);
+    assert!(c.diagnostics.is_empty());
+    // Everything ambiguous: chronology decides (m/d/y keeps this file in order) and warns.
+    let c = parse("1/2/21, 10:00 - A: x\n1/3/21, 10:00 - A: y\n2/1/21, 10:00 - A: z", &utc());
+    assert_eq!(c.date_order, DateOrder::Mdy);
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("ambiguous; read as m/d/y")));
+    let c = parse("1/1/21, 10:00 - A: x", &utc());
+    assert_eq!(c.date_order, DateOrder::Dmy);
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("ambiguous; read as d/m/y")));
+    let opts = Options {
+        date_order: Some(DateOrder::Mdy),
+        ..utc()
+    };
+    let c = parse("1/2/21, 10:00 - A: x", &opts);
+    assert_eq!(render(&c).trim_end(), "2021-01-02 10:00:00 A text x");
+}
+
+#[test]
+fn bad_lines_are_reported_and_kept() {
+    let c = parse(
+        "junk before\n\n31/12/21, 09:00 - A: w\n31/12/21, 09:30 - A: v\n31/12/21, 10:00 - A: x\n31/13/21, 10:01 - A: bad date\n[1.2.2021, 10:00:00] other style\n",
+        &utc(),
+    );
+    assert_eq!(
+        render(&c).trim_end(),
+        "2021-12-31 09:00:00 A text w\n2021-12-31 09:30:00 A text v\n2021-12-31 10:00:00 A text x\\n31/13/21, 10:01 - A: bad date\\n[1.2.2021, 10:00:00] other style"
+    );
+    let lines: Vec<u32> = c.diagnostics.iter().map(|d| d.line).collect();
+    assert_eq!(lines, vec![1, 6, 7]);
+    for d in &c.diagnostics {
+        assert!(!d.message.contains("bad date") && !d.message.contains("junk"));
+    }
+}
+
+#[test]
+fn other_style_minority_is_continuation() {
+    let mut s = String::new();
+    for i in 0..10 {
+        s.push_str(&format!("[04.01.18, 11:5{i}:00] A: m{i}\n"));
+    }
+    s.push_str("[1.2.2019, 00:00:00] A: not a header here\n");
+    let c = parse(&s, &utc());
+    assert_eq!(c.chat.events.len(), 10);
+    assert!(c.chat.events[9].text.ends_with("\n[1.2.2019, 00:00:00] A: not a header here"));
+    assert_eq!(c.diagnostics.iter().filter(|d| d.line == 11).count(), 1);
+}
+
+#[test]
+fn out_of_order_and_dst() {
+    let c = parse("31/12/21, 10:05 - A: x\n31/12/21, 10:00 - A: y", &utc());
+    assert_eq!(c.chat.events[1].flags & flags::OUT_OF_ORDER, flags::OUT_OF_ORDER);
+    let opts = Options {
+        tz: jiff::tz::TimeZone::get("Europe/Berlin").unwrap(),
+        date_order: None,
+    };
+    let c = parse("28/03/21, 02:30 - A: x\n31/10/21, 02:30 - A: y\n01/07/21, 12:00 - A: z", &opts);
+    assert_eq!(c.chat.events[0].flags & flags::TIME_SKIPPED, flags::TIME_SKIPPED);
+    assert_eq!(c.chat.events[1].flags & flags::TIME_AMBIGUOUS, flags::TIME_AMBIGUOUS);
+    // 12:00 CEST is 10:00 UTC.
+    assert_eq!(c.chat.events[2].ts, 1_625_133_600_000);
+}
+
+#[test]
+fn titles() {
+    assert_eq!(title_from_file_name("WhatsApp Chat with Ann B.txt").as_deref(), Some("Ann B"));
+    assert_eq!(title_from_file_name("dir/WhatsApp Chat mit Ann.txt").as_deref(), Some("Ann"));
+    assert_eq!(title_from_file_name("WhatsApp Chat - Ann.zip").as_deref(), Some("Ann"));
+    assert_eq!(title_from_file_name("_chat.txt"), None);
+    let c = parse_named(Some("WhatsApp Chat with Zed.txt"), "1/1/21, 10:00 - A: x", &utc());
+    assert_eq!(c.chat.title.as_deref(), Some("Zed"));
+    let c = parse("1/1/21, 10:00 - A: x\n1/1/21, 10:00 - B: x", &utc());
+    assert_eq!(c.chat.title.as_deref(), Some("A, B"));
+}
+
+#[test]
+fn sniff() {
+    assert!(looks_like_whatsapp("\u{FEFF}\n1/1/21, 10:00 - A: x"));
+    assert!(!looks_like_whatsapp("hello\nworld"));
+    assert!(!looks_like_whatsapp(""));
+}
