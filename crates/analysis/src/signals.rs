@@ -191,6 +191,8 @@ struct Span {
 
 /// A pattern line before compilation.
 struct RawPattern {
+    /// From the user's file (compiled case-insensitively).
+    user: bool,
     signal: Signal,
     veto: bool,
     lang: usize,
@@ -240,8 +242,9 @@ impl Matcher {
                     langs.len() - 1
                 }
             };
-            compile_one(up.pattern.trim()).map_err(|e| format!("{}: {e}", what()))?;
+            compile_one(up.pattern.trim(), true).map_err(|e| format!("{}: {e}", what()))?;
             raws.push(RawPattern {
+                user: true,
                 signal,
                 veto,
                 lang: li,
@@ -260,7 +263,10 @@ impl Matcher {
             let li = langs.len();
             let (rules, pats) = parse_lang_file(name, li, text, true).unwrap_or_default();
             langs.push(rules);
-            raws.extend(pats.into_iter().filter(|p| compile_one(&p.source).is_ok()));
+            raws.extend(
+                pats.into_iter()
+                    .filter(|p| compile_one(&p.source, false).is_ok()),
+            );
         }
         match Matcher::assemble(langs.clone(), raws) {
             Ok(m) => m,
@@ -286,14 +292,15 @@ impl Matcher {
         let mut set_to_pat = Vec::new();
         let mut vetoes: [Vec<usize>; 6] = Default::default();
         for raw in raws {
-            let re = compile_one(&raw.source).map_err(|e| format!("pattern {}: {e}", raw.id))?;
+            let re = compile_one(&raw.source, raw.user)
+                .map_err(|e| format!("pattern {}: {e}", raw.id))?;
             let idx = pats.len();
             if raw.veto {
                 if let Some(v) = vetoes.get_mut(raw.signal.index()) {
                     v.push(idx);
                 }
             } else {
-                set_sources.push(prepare(&raw.source));
+                set_sources.push(prepare(&raw.source, raw.user));
                 set_to_pat.push(idx);
             }
             pats.push(Pattern {
@@ -305,7 +312,6 @@ impl Matcher {
             });
         }
         let set = RegexSetBuilder::new(&set_sources)
-            .case_insensitive(true)
             .size_limit(64 << 20)
             .dfa_size_limit(16 << 20)
             .build()
@@ -467,7 +473,7 @@ pub fn parse_user_patterns(text: &str) -> Result<Vec<UserPattern>, String> {
                 "signal patterns line {n}: missing pattern (expected SIGNAL LANG REGEX)"
             ));
         }
-        compile_one(pattern).map_err(|e| format!("signal patterns line {n}: {e}"))?;
+        compile_one(pattern, true).map_err(|e| format!("signal patterns line {n}: {e}"))?;
         out.push(UserPattern {
             signal: signal.to_string(),
             lang: lang.to_string(),
@@ -588,6 +594,7 @@ fn parse_lang_file(
                     return Err("missing pattern".to_string());
                 }
                 pats.push(RawPattern {
+                    user: false,
                     signal,
                     veto,
                     lang: li,
@@ -597,10 +604,10 @@ fn parse_lang_file(
                 Ok(())
             }),
         };
-        if let Err(e) = res {
-            if !lenient {
-                return Err(format!("built-in signal file {name}.txt line {n}: {e}"));
-            }
+        if let Err(e) = res
+            && !lenient
+        {
+            return Err(format!("built-in signal file {name}.txt line {n}: {e}"));
         }
     }
     Ok((rules, pats))
@@ -615,8 +622,14 @@ fn fold_cue(s: &str) -> String {
 /// Rewrites a pattern for matching folded text: non-ASCII letters lose their diacritics and
 /// `\b`/`\B` become ASCII word boundaries (the folded text is mostly ASCII, and ASCII boundaries
 /// keep the fast DFA engine available on texts with emoji).
-fn prepare(pattern: &str) -> String {
+///
+/// Built-in patterns are written in lowercase and the text is folded to lowercase, so they are
+/// compiled case-sensitively (smaller, faster automata); user patterns get `(?i:...)`.
+fn prepare(pattern: &str, case_insensitive: bool) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
+    if case_insensitive {
+        out.push_str("(?i:");
+    }
     let mut chars = pattern.chars();
     while let Some(c) = chars.next() {
         if c == '\\' {
@@ -635,12 +648,14 @@ fn prepare(pattern: &str) -> String {
             fold_char(c, &mut out);
         }
     }
+    if case_insensitive {
+        out.push(')');
+    }
     out
 }
 
-fn compile_one(pattern: &str) -> Result<Regex, String> {
-    RegexBuilder::new(&prepare(pattern))
-        .case_insensitive(true)
+fn compile_one(pattern: &str, case_insensitive: bool) -> Result<Regex, String> {
+    RegexBuilder::new(&prepare(pattern, case_insensitive))
         .size_limit(8 << 20)
         .build()
         .map_err(|e| format!("invalid regex: {}", one_line(&e.to_string())))
@@ -728,7 +743,7 @@ fn tokenize(s: &str, base: usize, out: &mut Vec<(usize, usize)>) {
     }
 }
 
-fn token<'a>(text: &'a str, span: (usize, usize)) -> &'a str {
+fn token(text: &str, span: (usize, usize)) -> &str {
     text.get(span.0..span.1).unwrap_or("").trim_matches('\'')
 }
 
@@ -761,7 +776,13 @@ fn is_negated(
         .find(|&(_, c)| is_clause_boundary(c))
         .map_or(text.len(), |(i, _)| end + i);
 
-    if rules.before > 0 && !rules.cues_before.is_empty() {
+    // A match that itself starts or ends at a clause boundary ("pardon," or ", perdón") has no
+    // window on that side: the cue would belong to another clause.
+    let matched = text.get(start..end).unwrap_or("");
+    let opens_clause = matched.trim_start().starts_with(is_clause_boundary);
+    let closes_clause = matched.trim_end().ends_with(is_clause_boundary);
+
+    if rules.before > 0 && !rules.cues_before.is_empty() && !opens_clause {
         toks.clear();
         tokenize(
             text.get(clause_start..start).unwrap_or(""),
@@ -776,7 +797,7 @@ fn is_negated(
             }
         }
     }
-    if rules.after > 0 && !rules.cues_after.is_empty() {
+    if rules.after > 0 && !rules.cues_after.is_empty() && !closes_clause {
         toks.clear();
         tokenize(text.get(end..clause_end).unwrap_or(""), end, toks);
         for i in 0..rules.after.min(toks.len()) {
