@@ -92,7 +92,7 @@ fn bench(matcher: &Matcher, labelled: &str) {
         .lines()
         .filter(|l| !l.starts_with('#'))
         .filter_map(|l| l.splitn(3, '\t').nth(2))
-        .chain(filler.iter().copied().cycle().take(600))
+        .chain(filler.iter().copied().cycle().take(7000))
         .collect();
     let n = 1_000_000;
     let msgs: Vec<Msg> = (0..n)
@@ -104,7 +104,7 @@ fn bench(matcher: &Matcher, labelled: &str) {
             event: i,
         })
         .collect();
-    time("labelled texts and filler (about 30% hits)", &msgs, matcher);
+    time("labelled texts mixed into filler chat", &msgs, matcher);
     let quiet: Vec<Msg> = msgs
         .iter()
         .enumerate()
