@@ -42,7 +42,11 @@ fn main() {
     let p = std::path::Path::new(&path);
     // Read the file first so that the parse time below excludes disk I/O.
     let t_read = Instant::now();
-    let bytes = if p.is_file() { std::fs::read(p).ok() } else { None };
+    let bytes = if p.is_file() {
+        std::fs::read(p).ok()
+    } else {
+        None
+    };
     let read_s = t_read.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let result = match &bytes {
@@ -57,7 +61,10 @@ fn main() {
         }
     };
     let elapsed = t0.elapsed().as_secs_f64();
-    println!("format: {}  bytes: {}  hash: {}", imported.format, imported.bytes, imported.file_hash);
+    println!(
+        "format: {}  bytes: {}  hash: {}",
+        imported.format, imported.bytes, imported.file_hash
+    );
     for chat in &imported.parsed.chats {
         let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
         let mut senders: BTreeMap<&str, usize> = BTreeMap::new();
@@ -92,7 +99,8 @@ fn main() {
         );
         if let (Some(a), Some(b)) = (chat.events.first(), chat.events.last()) {
             let fmt = |ms: i64| {
-                jiff::Timestamp::from_millisecond(ms).map_or_else(|_| ms.to_string(), |t| t.to_string())
+                jiff::Timestamp::from_millisecond(ms)
+                    .map_or_else(|_| ms.to_string(), |t| t.to_string())
             };
             println!("  first {}  last {}", fmt(a.ts), fmt(b.ts));
         }
@@ -104,7 +112,10 @@ fn main() {
         println!("  {:?} line {}: {}", d.severity, d.line, d.message);
     }
     if imported.parsed.diagnostics.len() > 20 {
-        println!("  ... {} diagnostics in all", imported.parsed.diagnostics.len());
+        println!(
+            "  ... {} diagnostics in all",
+            imported.parsed.diagnostics.len()
+        );
     }
     println!(
         "read {:.3} s; parse {:.3} s, {:.1} MB/s",

@@ -56,19 +56,28 @@ pub(crate) struct Archive<'a> {
 /// True for macOS metadata that is never content.
 fn is_noise(name: &str) -> bool {
     let base = name.rsplit('/').next().unwrap_or(name);
-    name.starts_with("__MACOSX/") || name.contains("/__MACOSX/") || base.starts_with("._") || base == ".DS_Store"
+    name.starts_with("__MACOSX/")
+        || name.contains("/__MACOSX/")
+        || base.starts_with("._")
+        || base == ".DS_Store"
 }
 
 impl<'a> Archive<'a> {
     pub fn open(bytes: &'a [u8]) -> Result<Self, String> {
-        let mut zip = ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string().to_lowercase())?;
+        let mut zip =
+            ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string().to_lowercase())?;
         let mut entries = Vec::new();
         for index in 0..zip.len() {
-            let f = zip.by_index_raw(index).map_err(|e| e.to_string().to_lowercase())?;
+            let f = zip
+                .by_index_raw(index)
+                .map_err(|e| e.to_string().to_lowercase())?;
             if f.is_dir() {
                 continue;
             }
-            let name = f.name().map(|n| n.into_owned()).unwrap_or_else(|_| format!("entry {index}"));
+            let name = f
+                .name()
+                .map(|n| n.into_owned())
+                .unwrap_or_else(|_| format!("entry {index}"));
             if is_noise(&name) {
                 continue;
             }
@@ -88,10 +97,13 @@ impl<'a> Archive<'a> {
     /// Reads one entry fully, within the caps.
     pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, EntryError> {
         let bomb = |what: String| EntryError::Bomb(entry.name.clone(), what);
-        let f = self
-            .zip
-            .by_index(entry.index)
-            .map_err(|e| EntryError::Bad(format!("entry {}: {}", entry.name, e.to_string().to_lowercase())))?;
+        let f = self.zip.by_index(entry.index).map_err(|e| {
+            EntryError::Bad(format!(
+                "entry {}: {}",
+                entry.name,
+                e.to_string().to_lowercase()
+            ))
+        })?;
         let size = f.size();
         let packed = f.compressed_size().max(1);
         if size >= RATIO_MIN_SIZE && size / packed > MAX_RATIO {
@@ -107,7 +119,13 @@ impl<'a> Archive<'a> {
         let mut out = Vec::with_capacity(usize::try_from(size.min(1 << 30)).unwrap_or(0));
         f.take(size.saturating_add(1))
             .read_to_end(&mut out)
-            .map_err(|e| EntryError::Bad(format!("entry {}: {}", entry.name, e.to_string().to_lowercase())))?;
+            .map_err(|e| {
+                EntryError::Bad(format!(
+                    "entry {}: {}",
+                    entry.name,
+                    e.to_string().to_lowercase()
+                ))
+            })?;
         if out.len() as u64 > size {
             return Err(bomb("holds more bytes than its header declares".to_owned()));
         }

@@ -72,11 +72,18 @@ impl FromStr for DateOrder {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s.trim().to_ascii_lowercase().replace(['/', '-', '.'], "").as_str() {
+        match s
+            .trim()
+            .to_ascii_lowercase()
+            .replace(['/', '-', '.'], "")
+            .as_str()
+        {
             "dmy" => Ok(DateOrder::Dmy),
             "mdy" => Ok(DateOrder::Mdy),
             "ymd" => Ok(DateOrder::Ymd),
-            _ => Err(format!("unknown date order {s:?}; expected dmy, mdy or ymd")),
+            _ => Err(format!(
+                "unknown date order {s:?}; expected dmy, mdy or ymd"
+            )),
         }
     }
 }
@@ -213,7 +220,10 @@ fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
         hasher.update(rel.as_bytes());
         hasher.update(&xxhash_rust::xxh3::xxh3_128(&bytes).to_le_bytes());
         bytes_total += bytes.len() as u64;
-        let m = std::fs::metadata(&f).ok().and_then(|m| m.modified().ok()).and_then(millis);
+        let m = std::fs::metadata(&f)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(millis);
         modified = modified.max(m);
         found += 1;
     }
@@ -233,11 +243,16 @@ fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
 
 fn has_ext(name: &str, ext: &str) -> bool {
     let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    base.rsplit_once('.').is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
+    base.rsplit_once('.')
+        .is_some_and(|(_, e)| e.eq_ignore_ascii_case(ext))
 }
 
 /// Text of a file: UTF-8, or decoded lossily with a warning naming the first bad line.
-fn decode<'a>(name: &str, bytes: &'a [u8], diags: &mut Vec<Diagnostic>) -> std::borrow::Cow<'a, str> {
+fn decode<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    diags: &mut Vec<Diagnostic>,
+) -> std::borrow::Cow<'a, str> {
     // SIMD validation first: it is many times faster than the standard library on non-ASCII
     // text, and a chat export is validated whole.
     if let Ok(s) = simdutf8::basic::from_utf8(bytes) {
@@ -329,12 +344,21 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
 
 /// Folders of an Instagram export that hold activity files.
 fn is_instagram_activity_path(name: &str) -> bool {
-    ["your_instagram_activity/", "likes/", "comments/", "story_interactions/"]
-        .iter()
-        .any(|p| name.starts_with(p) || name.contains(&format!("/{p}")))
+    [
+        "your_instagram_activity/",
+        "likes/",
+        "comments/",
+        "story_interactions/",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p) || name.contains(&format!("/{p}")))
 }
 
-fn read_zip(name: &str, bytes: &[u8], opts: &Options) -> Result<(Parsed, &'static str), ImportError> {
+fn read_zip(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+) -> Result<(Parsed, &'static str), ImportError> {
     let bad = |reason: String| ImportError::BadZip {
         path: name.to_owned(),
         reason,

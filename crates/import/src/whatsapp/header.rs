@@ -383,7 +383,10 @@ pub(crate) fn parse(line: &[u8]) -> Option<Header> {
     // digit or an era letter.
     let first = *line.first()?;
     if !(first.is_ascii_digit()
-        || matches!(first, b'[' | 0xE2 | 0xEF | 0xD9 | 0xDB | b'R' | b'H' | b'S' | 0xE4 | 0xE5 | 0xEC))
+        || matches!(
+            first,
+            b'[' | 0xE2 | 0xEF | 0xD9 | 0xDB | b'R' | b'H' | b'S' | 0xE4 | 0xE5 | 0xEC
+        ))
     {
         return None;
     }
@@ -426,7 +429,10 @@ pub(crate) fn parse(line: &[u8]) -> Option<Header> {
         match line.get(i) {
             Some(b'-') => i += 1,
             // EN DASH and EM DASH.
-            Some(0xE2) if line.get(i + 1) == Some(&0x80) && matches!(line.get(i + 2), Some(0x93 | 0x94)) => {
+            Some(0xE2)
+                if line.get(i + 1) == Some(&0x80)
+                    && matches!(line.get(i + 2), Some(0x93 | 0x94)) =>
+            {
                 i += 3
             }
             _ => return None,

@@ -185,11 +185,11 @@ const MEDIA_OMITTED: &[&str] = &[
     "ドキュメントは含まれていません",
     "GIFは含まれていません",
     "फ़ोटो हटाई गई",
-    "वीडियो छोड़ा गया",
-    "कॉन्टैक्ट कार्ड छोड़ा गया",
-    "स्टिकर छोड़ा गया",
-    "डॉक्यूमेंट छोड़ा गया",
-    "GIF छोड़ा गया",
+    "वीडियो छोड़ा गया",
+    "कॉन्टैक्ट कार्ड छोड़ा गया",
+    "स्टिकर छोड़ा गया",
+    "डॉक्यूमेंट छोड़ा गया",
+    "GIF छोड़ा गया",
     "gambar tidak disertakan",
     "video tidak disertakan",
     "Kartu kontak tidak disertakan",
@@ -310,7 +310,9 @@ fn shapes() -> &'static [u128] {
 fn may_be_phrase(s: &str) -> bool {
     let b = s.as_bytes();
     match b.first() {
-        Some(&f) if b.len() < 128 => shapes().get(usize::from(f)).is_some_and(|r| r >> b.len() & 1 == 1),
+        Some(&f) if b.len() < 128 => shapes()
+            .get(usize::from(f))
+            .is_some_and(|r| r >> b.len() & 1 == 1),
         _ => false,
     }
 }

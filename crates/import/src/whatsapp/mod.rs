@@ -213,7 +213,12 @@ fn ymd(h: &Header, order: DateOrder) -> Option<(i32, u8, u8)> {
     };
     let year = h.full_year(y);
     let (m, d) = (u8::try_from(m).ok()?, u8::try_from(d).ok()?);
-    if !(1970..=2200).contains(&year) || m == 0 || m > 12 || d == 0 || d > tz::days_in_month(year, m) {
+    if !(1970..=2200).contains(&year)
+        || m == 0
+        || m > 12
+        || d == 0
+        || d > tz::days_in_month(year, m)
+    {
         return None;
     }
     Some((year, m, d))
@@ -359,7 +364,11 @@ fn clean_name(name: &str) -> std::borrow::Cow<'_, str> {
     let mut out = String::with_capacity(name.len());
     for ch in name.chars() {
         match ch {
-            '\u{200E}' | '\u{200F}' | '\u{FEFF}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' => {}
+            '\u{200E}'
+            | '\u{200F}'
+            | '\u{FEFF}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}' => {}
             '\u{A0}' | '\u{202F}' => out.push(' '),
             c => out.push(c),
         }
@@ -453,7 +462,15 @@ impl<'a> Builder<'a> {
     }
 
     #[inline]
-    fn push(&mut self, ts: i64, sender: Option<PersonIdx>, kind: Kind, text: String, line: u32, flags: u8) {
+    fn push(
+        &mut self,
+        ts: i64,
+        sender: Option<PersonIdx>,
+        kind: Kind,
+        text: String,
+        line: u32,
+        flags: u8,
+    ) {
         self.chat.events.push(Event {
             ts,
             sender,
@@ -623,7 +640,9 @@ fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Di
         prev_ts: None,
     };
     // The decision's header count comes from a prefix: estimate from the size as well.
-    b.chat.events.reserve(decision.headers.max(bytes.len() / 80));
+    b.chat
+        .events
+        .reserve(decision.headers.max(bytes.len() / 80));
     let mut clock = tz::LocalClock::new(&opts.tz);
     let mut rep = Reporter {
         out: Vec::new(),

@@ -37,35 +37,95 @@ fn check(input: &str, expect: &str) {
 
 #[test]
 fn android_variants() {
-    check("12/31/23, 9:05 PM - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("12/31/23, 9:05\u{202F}PM - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("31/12/2023, 21:05 - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("31.12.23, 21:05 - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("31-12-2023 21:05 - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("2023/12/31, 21:05. - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("12/31/23, 9:05:07 pm \u{2013} Ann: hi", "2023-12-31 21:05:07 Ann text hi");
-    check("12/31/2023, 11:05 p.\u{A0}m. - Ann: hi", "2023-12-31 23:05:00 Ann text hi");
-    check("12/31/2023, 12:05 a. m. - Ann: hi", "2023-12-31 00:05:00 Ann text hi");
-    check("31.12.23, 9:05 nachm. - Ann: hi", "2023-12-31 21:05:00 Ann text hi");
+    check(
+        "12/31/23, 9:05 PM - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "12/31/23, 9:05\u{202F}PM - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "31/12/2023, 21:05 - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "31.12.23, 21:05 - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "31-12-2023 21:05 - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "2023/12/31, 21:05. - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "12/31/23, 9:05:07 pm \u{2013} Ann: hi",
+        "2023-12-31 21:05:07 Ann text hi",
+    );
+    check(
+        "12/31/2023, 11:05 p.\u{A0}m. - Ann: hi",
+        "2023-12-31 23:05:00 Ann text hi",
+    );
+    check(
+        "12/31/2023, 12:05 a. m. - Ann: hi",
+        "2023-12-31 00:05:00 Ann text hi",
+    );
+    check(
+        "31.12.23, 9:05 nachm. - Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
     // An hour above 12 ignores the marker.
-    check("31/12/23, 13:37 p.m. - Ann: hi", "2023-12-31 13:37:00 Ann text hi");
+    check(
+        "31/12/23, 13:37 p.m. - Ann: hi",
+        "2023-12-31 13:37:00 Ann text hi",
+    );
 }
 
 #[test]
 fn ios_variants() {
-    check("[31/12/2023, 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
-    check("\u{200E}[12/31/23 9:05:33 PM] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
-    check("[\u{FEFF}31.12.23, 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
-    check("[2023/12/31 21:05] Ann: hi", "2023-12-31 21:05:00 Ann text hi");
-    check("[12/31/23 21.05.33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
-    check("[12/31/2566 BE, 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
-    check("[R5/12/31 21:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
-    check("[21:05:33, 31/12/2023] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check(
+        "[31/12/2023, 21:05:33] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
+    check(
+        "\u{200E}[12/31/23 9:05:33 PM] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
+    check(
+        "[\u{FEFF}31.12.23, 21:05:33] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
+    check(
+        "[2023/12/31 21:05] Ann: hi",
+        "2023-12-31 21:05:00 Ann text hi",
+    );
+    check(
+        "[12/31/23 21.05.33] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
+    check(
+        "[12/31/2566 BE, 21:05:33] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
+    check(
+        "[R5/12/31 21:05:33] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
+    check(
+        "[21:05:33, 31/12/2023] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
     check(
         "[\u{663}\u{661}\u{200F}/\u{661}\u{662}\u{200F}/\u{662}\u{660}\u{662}\u{663}\u{60C} \u{669}:\u{660}\u{665}:\u{663}\u{663}\u{A0}\u{645}] \u{202A}+1\u{A0}555\u{202C}: hi",
         "2023-12-31 21:05:33 +1 555 text hi",
     );
-    check("[31/12/2023, 午後9:05:33] Ann: hi", "2023-12-31 21:05:33 Ann text hi");
+    check(
+        "[31/12/2023, 午後9:05:33] Ann: hi",
+        "2023-12-31 21:05:33 Ann text hi",
+    );
 }
 
 #[test]
@@ -102,7 +162,10 @@ fn kinds() {
          2021-02-01 10:00:09 Bob media \n\
          2021-02-01 10:00:10 Bob text image omitted is what I saw",
     );
-    let c = parse("1/2/21, 10:00 - Ann: You deleted this message\n1/2/21, 10:00 - Bob: x", &utc());
+    let c = parse(
+        "1/2/21, 10:00 - Ann: You deleted this message\n1/2/21, 10:00 - Bob: x",
+        &utc(),
+    );
     assert_eq!(c.chat.me_hint, Some(0));
     assert_eq!(c.chat.people, vec!["Ann", "Bob"]);
 }
@@ -134,12 +197,23 @@ fn date_order_inference_and_override() {
     assert_eq!(c.date_order, DateOrder::Mdy);
     assert!(c.diagnostics.is_empty());
     // Everything ambiguous: chronology decides (m/d/y keeps this file in order) and warns.
-    let c = parse("1/2/21, 10:00 - A: x\n1/3/21, 10:00 - A: y\n2/1/21, 10:00 - A: z", &utc());
+    let c = parse(
+        "1/2/21, 10:00 - A: x\n1/3/21, 10:00 - A: y\n2/1/21, 10:00 - A: z",
+        &utc(),
+    );
     assert_eq!(c.date_order, DateOrder::Mdy);
-    assert!(c.diagnostics.iter().any(|d| d.message.contains("ambiguous; read as m/d/y")));
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("ambiguous; read as m/d/y"))
+    );
     let c = parse("1/1/21, 10:00 - A: x", &utc());
     assert_eq!(c.date_order, DateOrder::Dmy);
-    assert!(c.diagnostics.iter().any(|d| d.message.contains("ambiguous; read as d/m/y")));
+    assert!(
+        c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("ambiguous; read as d/m/y"))
+    );
     let opts = Options {
         date_order: Some(DateOrder::Mdy),
         ..utc()
@@ -174,32 +248,61 @@ fn other_style_minority_is_continuation() {
     s.push_str("[1.2.2019, 00:00:00] A: not a header here\n");
     let c = parse(&s, &utc());
     assert_eq!(c.chat.events.len(), 10);
-    assert!(c.chat.events[9].text.ends_with("\n[1.2.2019, 00:00:00] A: not a header here"));
+    assert!(
+        c.chat.events[9]
+            .text
+            .ends_with("\n[1.2.2019, 00:00:00] A: not a header here")
+    );
     assert_eq!(c.diagnostics.iter().filter(|d| d.line == 11).count(), 1);
 }
 
 #[test]
 fn out_of_order_and_dst() {
     let c = parse("31/12/21, 10:05 - A: x\n31/12/21, 10:00 - A: y", &utc());
-    assert_eq!(c.chat.events[1].flags & flags::OUT_OF_ORDER, flags::OUT_OF_ORDER);
+    assert_eq!(
+        c.chat.events[1].flags & flags::OUT_OF_ORDER,
+        flags::OUT_OF_ORDER
+    );
     let opts = Options {
         tz: jiff::tz::TimeZone::get("Europe/Berlin").unwrap(),
         date_order: None,
     };
-    let c = parse("28/03/21, 02:30 - A: x\n31/10/21, 02:30 - A: y\n01/07/21, 12:00 - A: z", &opts);
-    assert_eq!(c.chat.events[0].flags & flags::TIME_SKIPPED, flags::TIME_SKIPPED);
-    assert_eq!(c.chat.events[1].flags & flags::TIME_AMBIGUOUS, flags::TIME_AMBIGUOUS);
+    let c = parse(
+        "28/03/21, 02:30 - A: x\n31/10/21, 02:30 - A: y\n01/07/21, 12:00 - A: z",
+        &opts,
+    );
+    assert_eq!(
+        c.chat.events[0].flags & flags::TIME_SKIPPED,
+        flags::TIME_SKIPPED
+    );
+    assert_eq!(
+        c.chat.events[1].flags & flags::TIME_AMBIGUOUS,
+        flags::TIME_AMBIGUOUS
+    );
     // 12:00 CEST is 10:00 UTC.
     assert_eq!(c.chat.events[2].ts, 1_625_133_600_000);
 }
 
 #[test]
 fn titles() {
-    assert_eq!(title_from_file_name("WhatsApp Chat with Ann B.txt").as_deref(), Some("Ann B"));
-    assert_eq!(title_from_file_name("dir/WhatsApp Chat mit Ann.txt").as_deref(), Some("Ann"));
-    assert_eq!(title_from_file_name("WhatsApp Chat - Ann.zip").as_deref(), Some("Ann"));
+    assert_eq!(
+        title_from_file_name("WhatsApp Chat with Ann B.txt").as_deref(),
+        Some("Ann B")
+    );
+    assert_eq!(
+        title_from_file_name("dir/WhatsApp Chat mit Ann.txt").as_deref(),
+        Some("Ann")
+    );
+    assert_eq!(
+        title_from_file_name("WhatsApp Chat - Ann.zip").as_deref(),
+        Some("Ann")
+    );
     assert_eq!(title_from_file_name("_chat.txt"), None);
-    let c = parse_named(Some("WhatsApp Chat with Zed.txt"), "1/1/21, 10:00 - A: x", &utc());
+    let c = parse_named(
+        Some("WhatsApp Chat with Zed.txt"),
+        "1/1/21, 10:00 - A: x",
+        &utc(),
+    );
     assert_eq!(c.chat.title.as_deref(), Some("Zed"));
     let c = parse("1/1/21, 10:00 - A: x\n1/1/21, 10:00 - B: x", &utc());
     assert_eq!(c.chat.title.as_deref(), Some("A, B"));
