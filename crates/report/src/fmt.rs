@@ -8,6 +8,8 @@ pub fn duration(secs: f64) -> String {
     let s = secs.max(0.0);
     if s < 90.0 {
         format!("{s:.0} s")
+    } else if s < 10.0 * 60.0 {
+        format!("{:.1} min", s / 60.0)
     } else if s < 90.0 * 60.0 {
         format!("{:.0} min", s / 60.0)
     } else if s < 48.0 * 3600.0 {
@@ -35,6 +37,7 @@ mod tests {
     fn durations() {
         assert_eq!(duration(30.0), "30 s");
         assert_eq!(duration(600.0), "10 min");
+        assert_eq!(duration(130.0), "2.2 min");
         assert_eq!(duration(3.0 * 3600.0), "3.0 h");
         assert_eq!(duration(3.0 * 86400.0), "3.0 days");
         assert_eq!(pct(0.724), "72%");

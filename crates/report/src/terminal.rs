@@ -95,10 +95,9 @@ pub fn render(r: &Report, color: bool) -> String {
             let theirs: u64 = mine.iter().filter(|(k, _)| **k != r.me).map(|(_, v)| v).sum();
             let _ = writeln!(
                 o,
-                "{}You wrote {} of the {} ({} vs {}).",
+                "{}You {} ({} vs {}).",
                 label(title),
-                pct(*s),
-                if key == "words" { "words" } else { "questions" },
+                if key == "words" { format!("wrote {} of the words", pct(*s)) } else { format!("asked {} of the questions", pct(*s)) },
                 mine.get(&r.me).copied().unwrap_or(0),
                 theirs
             );
@@ -172,7 +171,7 @@ pub fn render(r: &Report, color: bool) -> String {
         );
         let _ = writeln!(o, "  Outcome: {}", p.bold(&outcome_words(&s.outcome, them)));
         let _ = writeln!(o, "  Compared with {them}'s own usual: {}", p.bold(&usual_words(&s.compared_to_usual)));
-        for line in &s.explanation {
+        for line in s.explanation.iter().filter(|l| !s.caveats.contains(l)) {
             let _ = writeln!(o, "    {line}");
         }
         let _ = writeln!(o, "  Days kept: {:.1}. Breaches: {}.", s.days_kept, s.breaches);

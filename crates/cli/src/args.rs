@@ -1,0 +1,183 @@
+//! Command-line arguments as clap sees them. They are converted once into validated
+//! settings (`config.rs`) before any work starts; nothing else in the binary reads raw
+//! strings from the command line.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Is it two-sided? If you go quiet, will they reach out? Did stepping back change anything?
+///
+/// walkaway answers from your own message exports, on your own machine. Nothing leaves it.
+#[derive(Debug, Parser)]
+#[command(name = "walkaway", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import one or more exports into the local database (idempotent).
+    Import(ImportArgs),
+    /// List the chats in the database.
+    Chats(ChatsArgs),
+    /// Report on one chat: reciprocity, the forecast and, with a step-back, its outcome.
+    Report(ReportArgs),
+    /// Declare, follow and end a step-back plan.
+    #[command(subcommand)]
+    Plan(PlanCommand),
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct DbArg {
+    /// Database file [default: the platform data directory, e.g. ~/.local/share/walkaway/walkaway.db].
+    #[arg(long, env = "WALKAWAY_DB", value_name = "PATH", global = true)]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct ReadArgs {
+    /// Time zone of exports without zone information (WhatsApp) [default: the system zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Date order of a WhatsApp export whose dates are ambiguous: dmy, mdy or ymd.
+    #[arg(long, value_name = "ORDER")]
+    pub date_order: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Export files (.txt, .zip, .json) or Instagram export folders.
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Which participant is you (remembered for the chat).
+    #[arg(long, value_name = "NAME")]
+    pub me: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ChatsArgs {
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// A chat id or title from `walkaway chats`, or an export file to import first.
+    #[arg(value_name = "CHAT | EXPORT_PATH")]
+    pub target: Option<String>,
+    /// Which participant is you (remembered for the chat).
+    #[arg(long, value_name = "NAME")]
+    pub me: Option<String>,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    /// Print the JSON report (schema_version 1) instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a self-contained HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Start date of a step-back (YYYY-MM-DD, local midnight); overrides a stored plan.
+    #[arg(long, value_name = "DATE")]
+    pub stepback: Option<String>,
+    /// Step-back window in days [default: 14, or the stored plan's].
+    #[arg(long, value_name = "DAYS")]
+    pub window: Option<u32>,
+    /// Fast-reply rule in minutes: replying faster breaks the plan [default: 30].
+    #[arg(long, value_name = "MINUTES")]
+    pub fast_reply: Option<u32>,
+    /// Treat the data as ending at the end of this day (YYYY-MM-DD) [default: the export's end].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Conversation gap in minutes [default: chosen from the chat's own rhythm].
+    #[arg(long, value_name = "MINUTES")]
+    pub gap: Option<u32>,
+    /// The partner's Instagram account, for likes and comments on their posts (repeatable).
+    #[arg(long = "instagram", value_name = "ACCOUNT")]
+    pub instagram: Vec<String>,
+    /// Extra signal patterns file [default: signals.txt in the config directory, if present].
+    #[arg(long, value_name = "FILE")]
+    pub patterns: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlanCommand {
+    /// Start a step-back plan on DATE (YYYY-MM-DD).
+    Start(PlanStartArgs),
+    /// Show how the current plan is going.
+    Status(PlanStatusArgs),
+    /// End the current plan.
+    End(PlanEndArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PlanStartArgs {
+    /// First day of the step-back (YYYY-MM-DD).
+    #[arg(value_name = "DATE")]
+    pub date: String,
+    /// Chat id or title [default: the only chat].
+    #[arg(long, value_name = "CHAT")]
+    pub chat: Option<String>,
+    /// Window in days to wait before judging.
+    #[arg(long, value_name = "DAYS", default_value_t = 14)]
+    pub window: u32,
+    /// Replying faster than this many minutes breaks the plan.
+    #[arg(long, value_name = "MINUTES", default_value_t = 30)]
+    pub fast_reply: u32,
+    /// The partner's Instagram account (repeatable).
+    #[arg(long = "instagram", value_name = "ACCOUNT")]
+    pub instagram: Vec<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanStatusArgs {
+    /// Chat id or title [default: the only chat].
+    #[arg(long, value_name = "CHAT")]
+    pub chat: Option<String>,
+    /// Print the JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Time zone [default: the system zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
+    /// Treat the data as ending at the end of this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanEndArgs {
+    /// Chat id or title [default: the only chat].
+    #[arg(long, value_name = "CHAT")]
+    pub chat: Option<String>,
+    /// Last day of the plan (YYYY-MM-DD) [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub on: Option<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_valid() {
+        Cli::command().debug_assert();
+    }
+}
