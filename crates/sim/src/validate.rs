@@ -322,7 +322,7 @@ impl Report {
         }
         let _ = writeln!(
             o,
-            "\n### forecast before D\n\n| scenario | n | with interval | covers true median | median |log error| | partner reach-outs before D (median) | gap G (median, min) | breaches found |\n|---|---|---|---|---|---|---|---|"
+            "\n### forecast before D\n\n| scenario | n | with interval | covers true median | median |log error| | partner reach-outs before D (median) | gap G in minutes (median) | breaches found |\n|---|---|---|---|---|---|---|---|"
         );
         for s in self.scenarios() {
             let ts = self.of(s);
