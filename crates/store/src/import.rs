@@ -1,0 +1,728 @@
+//! Storing one parsed export: chat matching, event identity and the bulk insert.
+//!
+//! The caller runs [`import`] inside one transaction, so an error anywhere (including a
+//! malformed parsed chat discovered halfway through a file) rolls everything back.
+//!
+//! **Which stored chat a parsed chat belongs to.** Participants are the distinct names that
+//! send at least one non-system event (system events have no sender and never make anyone a
+//! participant). A parsed chat is matched, in order:
+//! 1. to the chat that was already imported with the same source and exactly the same
+//!    participant set (every participant set a chat was ever imported under is remembered,
+//!    so an older export still matches after the group grew);
+//! 2. otherwise to a chat of the same source whose participants are a subset or a superset of
+//!    the parsed ones and that already stores at least one of the parsed events (same instant
+//!    and fingerprint): a newer export after someone joined, or an older one after someone
+//!    left. Among several, the one sharing most participants wins, then the oldest;
+//! 3. otherwise to a new chat. Its id is a prefix for the source and 10 hex digits of xxh3 of
+//!    the source and the sorted participant names, so the same export gets the same id in any
+//!    database; on the (unlikely) collision with an unrelated chat a `-2`, `-3`... suffix is
+//!    added. A chat without participants is keyed by its title instead.
+//!
+//! File names never take part: renaming an export changes nothing.
+//!
+//! **Which events are new.** See [`crate::fingerprint`]: an event is identified by (chat,
+//! instant, fingerprint). The importer loads the keys of the stored blocks that overlap the
+//! parsed chat's time range, skips every event whose key is there, and appends the rest as new
+//! blocks ([`crate::blocks`]); this is exactly what `UNIQUE(chat, ts, fp)` with
+//! `INSERT OR IGNORE` would do, at a fraction of the cost of one B-tree insertion per event.
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use walkaway_model::{Kind, Millis, Parsed, ParsedChat, Source};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::blocks::{BLOCK_EVENTS, BlockWriter, KeySet, extend_keys};
+use crate::fingerprint::fingerprint_with;
+use crate::{ChatImportSummary, Ctx, ImportMeta, ImportSummary, Result, StoreError};
+
+/// Separates names in a participant key; it cannot appear in names typed by people.
+const KEY_SEP: char = '\u{1f}';
+
+/// Above this many events at one instant, ordinals are counted with a hash map instead of
+/// pairwise comparison.
+const SMALL_GROUP: usize = 32;
+
+pub(crate) fn import(
+    tx: &Transaction<'_>,
+    db_path: &str,
+    meta: &ImportMeta,
+    parsed: &Parsed,
+) -> Result<ImportSummary> {
+    let same_file_seen_before: bool = tx
+        .query_row(
+            "SELECT EXISTS(SELECT 1 FROM import WHERE file_hash = ?1)",
+            [&meta.file_hash],
+            |r| r.get(0),
+        )
+        .db(db_path)?;
+    tx.execute(
+        "INSERT INTO import (path, file_hash, bytes, format, tz, modified, imported_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            meta.path,
+            meta.file_hash,
+            i64::try_from(meta.bytes).unwrap_or(i64::MAX),
+            meta.format,
+            meta.tz,
+            meta.modified,
+            meta.imported_at
+        ],
+    )
+    .db(db_path)?;
+    let import_id = tx.last_insert_rowid();
+
+    let mut chats = Vec::with_capacity(parsed.chats.len());
+    let (mut added, mut present) = (0u64, 0u64);
+    for (index, chat) in parsed.chats.iter().enumerate() {
+        let summary = import_chat(tx, db_path, meta, import_id, index + 1, chat)?;
+        added += summary.added;
+        present += summary.present;
+        chats.push(summary);
+    }
+
+    let (mut activity_added, mut activity_present) = (0u64, 0u64);
+    {
+        let mut stmt = tx
+            .prepare(
+                "INSERT OR IGNORE INTO activity (source, ts, kind, target, url, text, import)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .db(db_path)?;
+        for a in &parsed.activity {
+            let n = stmt
+                .execute(params![
+                    a.source.as_str(),
+                    a.ts,
+                    a.kind.as_str(),
+                    a.target,
+                    a.url,
+                    a.text,
+                    import_id
+                ])
+                .db(db_path)?;
+            if n > 0 {
+                activity_added += 1;
+            } else {
+                activity_present += 1;
+            }
+        }
+    }
+
+    tx.execute(
+        "UPDATE import SET events_added = ?1, events_present = ?2, activity_added = ?3,
+                activity_present = ?4 WHERE id = ?5",
+        params![
+            clamp(added),
+            clamp(present),
+            clamp(activity_added),
+            clamp(activity_present),
+            import_id
+        ],
+    )
+    .db(db_path)?;
+
+    Ok(ImportSummary {
+        import_id,
+        chats,
+        activity_added,
+        activity_present,
+        same_file_seen_before,
+    })
+}
+
+fn clamp(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+/// One event of the parsed chat, in insertion order (by instant, ties in file order).
+struct Keyed {
+    /// Index into `ParsedChat::events`.
+    idx: u32,
+    /// Position among the events of the same instant, in file order.
+    sub: u32,
+    fp: i64,
+    /// Same instant and fingerprint as an earlier event of this file (only on a hash
+    /// collision, since identical events differ by their ordinal): stored once, like a
+    /// UNIQUE constraint would.
+    dup: bool,
+}
+
+fn import_chat(
+    tx: &Transaction<'_>,
+    db_path: &str,
+    meta: &ImportMeta,
+    import_id: i64,
+    index: usize,
+    chat: &ParsedChat,
+) -> Result<ChatImportSummary> {
+    let invalid = |problem: String| StoreError::InvalidChat {
+        path: meta.path.clone(),
+        index,
+        problem,
+    };
+    let source = chat
+        .source
+        .or_else(|| Source::parse(&meta.format))
+        .ok_or_else(|| StoreError::MissingSource {
+            path: meta.path.clone(),
+            index,
+            format: meta.format.clone(),
+        })?;
+    if u32::try_from(chat.events.len()).is_err() {
+        return Err(invalid("it has more than 4294967295 events".to_owned()));
+    }
+
+    // The sender name of each event: system events never have one.
+    let people = chat.people.len();
+    let mut senders: Vec<Option<&str>> = Vec::with_capacity(chat.events.len());
+    let mut is_participant = vec![false; people];
+    let mut range: Option<(Millis, Millis)> = None;
+    let mut sorted = true;
+    for e in &chat.events {
+        range = Some(match range {
+            None => (e.ts, e.ts),
+            Some((lo, hi)) => {
+                sorted &= e.ts >= hi;
+                (lo.min(e.ts), hi.max(e.ts))
+            }
+        });
+        if u32::try_from(e.text.len()).is_err() {
+            return Err(invalid(format!(
+                "the event at line {} has a text longer than 4 GiB",
+                e.line
+            )));
+        }
+        let name = match e.sender {
+            Some(s) if e.kind != Kind::System => {
+                let name = chat.people.get(s as usize).ok_or_else(|| {
+                    invalid(format!(
+                        "the event at line {} names person {s} but the chat lists {people}",
+                        e.line
+                    ))
+                })?;
+                if let Some(flag) = is_participant.get_mut(s as usize) {
+                    *flag = true;
+                }
+                Some(name.as_str())
+            }
+            _ => None,
+        };
+        senders.push(name);
+    }
+    let me_hint = match chat.me_hint {
+        None => None,
+        Some(h) => Some(chat.people.get(h as usize).ok_or_else(|| {
+            invalid(format!(
+                "the user hint names person {h} but the chat lists {people}"
+            ))
+        })?),
+    };
+    let mut participants: Vec<&str> = chat
+        .people
+        .iter()
+        .zip(&is_participant)
+        .filter(|(_, p)| **p)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    participants.sort_unstable();
+    participants.dedup();
+    let key = if participants.is_empty() {
+        format!("{KEY_SEP}title:{}", chat.title.as_deref().unwrap_or(""))
+    } else {
+        participants.join(&KEY_SEP.to_string())
+    };
+
+    let keyed = key_events(chat, &senders, sorted);
+
+    // Find or create the stored chat.
+    let found: Option<i64> = tx
+        .query_row(
+            "SELECT chat FROM chat_key WHERE source = ?1 AND key = ?2",
+            params![source.as_str(), key],
+            |r| r.get(0),
+        )
+        .optional()
+        .db(db_path)?;
+    let found = match found {
+        Some(pk) => Some(pk),
+        None if !participants.is_empty() => {
+            overlapping_chat(tx, db_path, source, &participants, chat, &keyed)?
+        }
+        None => None,
+    };
+    let (pk, new_chat) = match found {
+        Some(pk) => (pk, false),
+        None => {
+            let title = match chat.title.as_deref().map(str::trim) {
+                Some(t) if !t.is_empty() => t.to_owned(),
+                _ if participants.is_empty() => "untitled chat".to_owned(),
+                _ => participants.join(", "),
+            };
+            (create_chat(tx, db_path, source, &key, &title)?, true)
+        }
+    };
+    tx.execute(
+        "INSERT OR IGNORE INTO chat_key (source, key, chat) VALUES (?1, ?2, ?3)",
+        params![source.as_str(), key, pk],
+    )
+    .db(db_path)?;
+
+    // Map parsed people to stored member numbers, adding new members.
+    let mut members = members(tx, pk).db(db_path)?;
+    let mut member_of: Vec<Option<u32>> = vec![None; people];
+    for (i, name) in chat.people.iter().enumerate() {
+        if !is_participant.get(i).copied().unwrap_or(false) {
+            continue;
+        }
+        let idx = match members.iter().position(|m| m == name) {
+            Some(idx) => idx,
+            None => {
+                tx.execute("INSERT INTO person (display_name) VALUES (?1)", [name])
+                    .db(db_path)?;
+                let person = tx.last_insert_rowid();
+                tx.execute(
+                    "INSERT INTO chat_member (chat, idx, person, name_in_source)
+                     VALUES (?1, ?2, ?3, ?4)",
+                    params![pk, members.len() as i64, person, name],
+                )
+                .db(db_path)?;
+                members.push(name.clone());
+                members.len() - 1
+            }
+        };
+        if let Some(slot) = member_of.get_mut(i) {
+            *slot = u32::try_from(idx).ok();
+        }
+    }
+    if let Some(name) = me_hint {
+        tx.execute(
+            "UPDATE chat SET me_hint = ?1 WHERE pk = ?2",
+            params![name, pk],
+        )
+        .db(db_path)?;
+    }
+
+    // The bulk insert: events whose (instant, fingerprint) the chat does not hold yet, in
+    // instant order, written in blocks.
+    let stored = if new_chat {
+        KeySet::default()
+    } else {
+        match range {
+            Some((lo, hi)) => stored_keys(tx, db_path, pk, lo, hi)?,
+            None => KeySet::default(),
+        }
+    };
+    let (mut added, mut present, mut messages) = (0u64, 0u64, 0u64);
+    let mut first: Option<Millis> = None;
+    let mut last: Option<Millis> = None;
+    {
+        let mut stmt = tx
+            .prepare(
+                "INSERT INTO event_block (chat, import, first_ts, last_ts, n, keys, data)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )
+            .db(db_path)?;
+        let mut block = BlockWriter::default();
+        let mut flush = |block: &mut BlockWriter| -> Result<()> {
+            if block.n > 0 {
+                stmt.execute(params![
+                    pk,
+                    import_id,
+                    block.first_ts,
+                    block.last_ts,
+                    block.n as i64,
+                    block.keys,
+                    block.data
+                ])
+                .db(db_path)?;
+                block.clear();
+            }
+            Ok(())
+        };
+        for k in &keyed {
+            let Some(e) = chat.events.get(k.idx as usize) else {
+                continue;
+            };
+            if k.dup || stored.contains(&(e.ts, k.fp)) {
+                present += 1;
+                continue;
+            }
+            let sender = if e.kind == Kind::System {
+                None
+            } else {
+                e.sender
+                    .and_then(|s| member_of.get(s as usize).copied().flatten())
+            };
+            block.push(e, k.fp, k.sub, sender);
+            if block.n >= BLOCK_EVENTS {
+                flush(&mut block)?;
+            }
+            added += 1;
+            if e.kind.is_message() {
+                messages += 1;
+            }
+            first = Some(first.map_or(e.ts, |f| f.min(e.ts)));
+            last = Some(last.map_or(e.ts, |l| l.max(e.ts)));
+        }
+        flush(&mut block)?;
+    }
+    tx.execute(
+        "UPDATE chat SET n_events = n_events + ?1, n_messages = n_messages + ?2,
+            first_ts = CASE WHEN ?3 IS NOT NULL AND (first_ts IS NULL OR ?3 < first_ts)
+                            THEN ?3 ELSE first_ts END,
+            last_ts = CASE WHEN ?4 IS NOT NULL AND (last_ts IS NULL OR ?4 > last_ts)
+                           THEN ?4 ELSE last_ts END
+         WHERE pk = ?5",
+        params![clamp(added), clamp(messages), first, last, pk],
+    )
+    .db(db_path)?;
+
+    // The data end this import vouches for: the export's own timestamp, else the later of
+    // the file's modification time and the chat's last event in this file.
+    let last_in_file = range.map(|(_, hi)| hi);
+    let data_end = chat.exported_at.or(match (meta.modified, last_in_file) {
+        (Some(m), Some(l)) => Some(m.max(l)),
+        (m, l) => m.or(l),
+    });
+    tx.execute(
+        "INSERT INTO import_chat (import, chat, added, present, exported_at, data_end)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (import, chat) DO UPDATE SET
+            added = added + excluded.added,
+            present = present + excluded.present,
+            exported_at = max(coalesce(exported_at, excluded.exported_at),
+                              coalesce(excluded.exported_at, exported_at)),
+            data_end = max(coalesce(data_end, excluded.data_end),
+                           coalesce(excluded.data_end, data_end))",
+        params![
+            import_id,
+            pk,
+            clamp(added),
+            clamp(present),
+            chat.exported_at,
+            data_end
+        ],
+    )
+    .db(db_path)?;
+
+    let (chat_id, title): (String, String) = tx
+        .query_row("SELECT id, title FROM chat WHERE pk = ?1", [pk], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .db(db_path)?;
+    Ok(ChatImportSummary {
+        chat_id,
+        title,
+        participants: members,
+        new_chat,
+        added,
+        present,
+    })
+}
+
+/// Orders the events by instant (stable, so ties keep file order) and computes each one's
+/// position among same-instant events and its fingerprint.
+fn key_events(chat: &ParsedChat, senders: &[Option<&str>], sorted: bool) -> Vec<Keyed> {
+    let events = &chat.events;
+    let mut order: Vec<u32> = (0..events.len() as u32).collect();
+    if !sorted {
+        order.sort_by_key(|&i| events.get(i as usize).map_or(0, |e| e.ts));
+    }
+    let ts_of = |i: u32| events.get(i as usize).map_or(0, |e| e.ts);
+    // The identity of an event apart from its instant.
+    let ident = |i: u32| {
+        let e = events.get(i as usize);
+        (
+            senders.get(i as usize).copied().flatten(),
+            e.map_or(0, |e| e.kind.code()),
+            e.map_or("", |e| e.text.as_str()),
+        )
+    };
+
+    let mut out = Vec::with_capacity(order.len());
+    let mut buf = Vec::with_capacity(256);
+    let mut counts: HashMap<(Option<&str>, u8, &str), u32> = HashMap::new();
+    let mut group_fps: HashSet<i64> = HashSet::new();
+    let mut start = 0;
+    while start < order.len() {
+        let ts = order.get(start).map_or(0, |&i| ts_of(i));
+        let mut end = start + 1;
+        while order.get(end).is_some_and(|&i| ts_of(i) == ts) {
+            end += 1;
+        }
+        let group = order.get(start..end).unwrap_or(&[]);
+        counts.clear();
+        group_fps.clear();
+        for (pos, &i) in group.iter().enumerate() {
+            let id = ident(i);
+            let ordinal = if group.len() == 1 {
+                0
+            } else if group.len() <= SMALL_GROUP {
+                group
+                    .get(..pos)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter(|&&j| ident(j) == id)
+                    .count() as u32
+            } else {
+                let c = counts.entry(id).or_insert(0);
+                *c += 1;
+                *c - 1
+            };
+            let kind = events.get(i as usize).map_or(Kind::System, |e| e.kind);
+            let fp = fingerprint_with(&mut buf, id.0, kind, id.2, ordinal);
+            let fp = fp as i64;
+            let dup = if group.len() <= SMALL_GROUP {
+                out.get(out.len().saturating_sub(pos)..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .any(|k: &Keyed| k.fp == fp)
+            } else {
+                !group_fps.insert(fp)
+            };
+            out.push(Keyed {
+                idx: i,
+                sub: pos as u32,
+                fp,
+                dup,
+            });
+        }
+        start = end;
+    }
+    out
+}
+
+/// Step 2 of the matching rules: a stored chat of the same source whose participants are a
+/// subset or superset of `participants` and that already holds one of the parsed events.
+fn overlapping_chat(
+    tx: &Transaction<'_>,
+    db_path: &str,
+    source: Source,
+    participants: &[&str],
+    chat: &ParsedChat,
+    keyed: &[Keyed],
+) -> Result<Option<i64>> {
+    let candidates: Vec<(i64, Option<i64>, Option<i64>)> = {
+        let mut stmt = tx
+            .prepare("SELECT pk, first_ts, last_ts FROM chat WHERE source = ?1 ORDER BY pk")
+            .db(db_path)?;
+        stmt.query_map([source.as_str()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .db(db_path)?
+            .collect::<rusqlite::Result<_>>()
+            .db(db_path)?
+    };
+    let mut best: Option<(usize, i64)> = None;
+    for (pk, first, last) in candidates {
+        let (Some(first), Some(last)) = (first, last) else {
+            continue;
+        };
+        let stored = members(tx, pk).db(db_path)?;
+        if stored.is_empty() {
+            continue;
+        }
+        let shared = stored
+            .iter()
+            .filter(|s| participants.contains(&s.as_str()))
+            .count();
+        let subset = shared == stored.len();
+        let superset = shared == participants.len();
+        if !(subset || superset) || best.is_some_and(|(n, _)| n >= shared) {
+            continue;
+        }
+        let keys = stored_keys(tx, db_path, pk, first, last)?;
+        let hit = keyed.iter().any(|k| {
+            chat.events
+                .get(k.idx as usize)
+                .is_some_and(|e| keys.contains(&(e.ts, k.fp)))
+        });
+        if hit {
+            best = Some((shared, pk));
+        }
+    }
+    Ok(best.map(|(_, pk)| pk))
+}
+
+/// The (instant, fingerprint) keys of the chat's blocks that overlap `[lo, hi]`.
+fn stored_keys(
+    tx: &Transaction<'_>,
+    db_path: &str,
+    pk: i64,
+    lo: Millis,
+    hi: Millis,
+) -> Result<KeySet> {
+    let mut stmt = tx
+        .prepare(
+            "SELECT keys FROM event_block WHERE chat = ?1 AND last_ts >= ?2 AND first_ts <= ?3",
+        )
+        .db(db_path)?;
+    let mut rows = stmt.query(params![pk, lo, hi]).db(db_path)?;
+    let mut set = KeySet::default();
+    while let Some(row) = rows.next().db(db_path)? {
+        let keys = row.get_ref(0).db(db_path)?;
+        let ok = keys.as_blob().is_ok_and(|b| extend_keys(&mut set, b));
+        if !ok {
+            return Err(StoreError::Corrupt {
+                path: db_path.to_owned(),
+                what: "event block keys".to_owned(),
+            });
+        }
+    }
+    Ok(set)
+}
+
+fn create_chat(
+    tx: &Transaction<'_>,
+    db_path: &str,
+    source: Source,
+    key: &str,
+    title: &str,
+) -> Result<i64> {
+    let base = chat_id(source, key);
+    let mut id = base.clone();
+    let mut n = 1u32;
+    loop {
+        let taken: bool = tx
+            .query_row(
+                "SELECT EXISTS(SELECT 1 FROM chat WHERE id = ?1)",
+                [&id],
+                |r| r.get(0),
+            )
+            .db(db_path)?;
+        if !taken {
+            break;
+        }
+        n += 1;
+        id = format!("{base}-{n}");
+    }
+    tx.execute(
+        "INSERT INTO chat (id, source, title) VALUES (?1, ?2, ?3)",
+        params![id, source.as_str(), title],
+    )
+    .db(db_path)?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// The stable public id of a chat first imported with this participant key.
+pub(crate) fn chat_id(source: Source, key: &str) -> String {
+    let prefix = match source {
+        Source::WhatsApp => "wa",
+        Source::Telegram => "tg",
+        Source::Messenger => "fb",
+        Source::Instagram => "ig",
+        Source::IMessage => "im",
+        Source::Sms => "sms",
+        Source::Discord => "dc",
+        Source::Signal => "sg",
+        Source::Csv => "csv",
+    };
+    let mut bytes = Vec::with_capacity(key.len() + 16);
+    bytes.extend_from_slice(source.as_str().as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(key.as_bytes());
+    let h = xxh3_64(&bytes);
+    format!("{prefix}-{:010x}", h >> 24)
+}
+
+/// Member names of a stored chat, by member number.
+pub(crate) fn members(conn: &Connection, pk: i64) -> rusqlite::Result<Vec<String>> {
+    let mut stmt =
+        conn.prepare("SELECT name_in_source FROM chat_member WHERE chat = ?1 ORDER BY idx")?;
+    stmt.query_map([pk], |r| r.get(0))?.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use walkaway_model::Event;
+
+    fn ev(ts: i64, sender: Option<u32>, text: &str) -> Event {
+        Event {
+            ts,
+            sender,
+            kind: Kind::Text,
+            text: text.to_owned(),
+            line: 0,
+            flags: 0,
+        }
+    }
+
+    fn keyed(events: Vec<Event>) -> Vec<(u32, u32, i64)> {
+        let chat = ParsedChat {
+            people: vec!["A".into(), "B".into()],
+            events,
+            ..ParsedChat::default()
+        };
+        let senders: Vec<Option<&str>> = chat
+            .events
+            .iter()
+            .map(|e| {
+                e.sender
+                    .and_then(|s| chat.people.get(s as usize))
+                    .map(String::as_str)
+            })
+            .collect();
+        let sorted = chat.events.is_sorted_by_key(|e| e.ts);
+        key_events(&chat, &senders, sorted)
+            .into_iter()
+            .map(|k| (k.idx, k.sub, k.fp))
+            .collect()
+    }
+
+    #[test]
+    fn duplicates_get_ordinals_and_order_is_by_instant() {
+        let k = keyed(vec![
+            ev(5, Some(0), "x"),
+            ev(1, Some(0), "x"),
+            ev(5, Some(0), "x"),
+            ev(5, Some(1), "x"),
+        ]);
+        let idx: Vec<u32> = k.iter().map(|k| k.0).collect();
+        assert_eq!(idx, vec![1, 0, 2, 3]);
+        let subs: Vec<u32> = k.iter().map(|k| k.1).collect();
+        assert_eq!(subs, vec![0, 0, 1, 2]);
+        let fp = |i: usize| k.get(i).map(|k| k.2);
+        // Same text and sender at another instant: same fingerprint (the instant is keyed apart).
+        assert_eq!(fp(0), fp(1));
+        // The second identical message at the same instant gets ordinal 1.
+        assert_ne!(fp(1), fp(2));
+        assert_eq!(
+            fp(2),
+            Some(crate::fingerprint(Some("A"), Kind::Text, "x", 1) as i64)
+        );
+        assert_ne!(fp(1), fp(3));
+    }
+
+    #[test]
+    fn large_groups_count_like_small_ones() {
+        let mut events = Vec::new();
+        for i in 0..100 {
+            events.push(ev(7, Some(i % 2), if i % 3 == 0 { "a" } else { "b" }));
+        }
+        let k = keyed(events.clone());
+        for (pos, (idx, sub, fp)) in k.iter().enumerate() {
+            assert_eq!(*idx as usize, pos);
+            assert_eq!(*sub as usize, pos);
+            let e = &events[pos];
+            let ordinal = events[..pos]
+                .iter()
+                .filter(|x| x.sender == e.sender && x.text == e.text)
+                .count() as u32;
+            let name = if e.sender == Some(0) { "A" } else { "B" };
+            assert_eq!(
+                *fp,
+                crate::fingerprint(Some(name), Kind::Text, &e.text, ordinal) as i64
+            );
+        }
+    }
+
+    #[test]
+    fn chat_ids_are_short_and_stable() {
+        let a = chat_id(Source::WhatsApp, "Ana\u{1f}Ben");
+        assert_eq!(a.len(), 13);
+        assert!(a.starts_with("wa-"));
+        assert_eq!(a, chat_id(Source::WhatsApp, "Ana\u{1f}Ben"));
+        assert_ne!(a, chat_id(Source::WhatsApp, "Ana\u{1f}Bo"));
+        assert_ne!(a[3..], chat_id(Source::Telegram, "Ana\u{1f}Ben")[3..]);
+    }
+}
