@@ -1061,6 +1061,60 @@ mod tests {
         }
     }
 
+    /// The examples named in the product brief, one per line: text and expected signals.
+    #[test]
+    fn brief_examples() {
+        let m = Matcher::builtin();
+        let cases: &[(&str, &[&str])] = &[
+            ("wanna meet?", &["MEET_REQUEST"]),
+            ("let's grab coffee", &["MEET_REQUEST"]),
+            ("when can I see you", &["MEET_REQUEST"]),
+            ("I miss you", &["MISSES_YOU"]),
+            ("te extraño", &["MISSES_YOU"]),
+            ("ich vermisse dich", &["MISSES_YOU"]),
+            ("tu me manques", &["MISSES_YOU"]),
+            ("saudades", &["MISSES_YOU"]),
+            ("mi manchi", &["MISSES_YOU"]),
+            ("what are you doing", &["CURIOSITY"]),
+            ("wyd", &["CURIOSITY"]),
+            ("qué haces", &["CURIOSITY"]),
+            ("was machst du", &["CURIOSITY"]),
+            ("remember when", &["NOSTALGIA"]),
+            ("te acuerdas?", &["NOSTALGIA"]),
+            ("sorry", &["APOLOGY"]),
+            ("I apologize", &["APOLOGY"]),
+            ("perdón", &["APOLOGY"]),
+            ("es tut mir leid", &["APOLOGY"]),
+            ("désolé", &["APOLOGY"]),
+            ("desculpa", &["APOLOGY"]),
+            ("scusa", &["APOLOGY"]),
+            ("where are you", &["MONITORING"]),
+            ("who are you with", &["MONITORING"]),
+            ("why didn't you answer", &["MONITORING"]),
+            ("why didn't you reply", &["MONITORING"]),
+            ("who were you talking to", &["MONITORING"]),
+            ("send me your location", &["MONITORING"]),
+            ("dónde estás", &["MONITORING"]),
+            ("con quién estás", &["MONITORING"]),
+            ("wo bist du", &["MONITORING"]),
+            ("mit wem bist du", &["MONITORING"]),
+            ("où es-tu", &["MONITORING"]),
+            ("tu es avec qui", &["MONITORING"]),
+            ("onde você está", &["MONITORING"]),
+            ("com quem você está", &["MONITORING"]),
+            ("dove sei", &["MONITORING"]),
+            ("con chi sei", &["MONITORING"]),
+            ("I don't miss you", &[]),
+            ("no te extraño", &[]),
+            ("ich vermisse dich nicht", &[]),
+            ("je ne te manque pas", &[]),
+            ("where are you from", &[]),
+        ];
+        for (text, want) in cases {
+            assert_eq!(&sigs(&m, text), want, "text: {text}");
+        }
+    }
+
     #[test]
     fn one_hit_per_signal() {
         let m = Matcher::builtin();
