@@ -29,13 +29,16 @@ const QUESTION_MARKS: [char; 11] = [
 ];
 
 fn has_question_mark(text: &str) -> bool {
-    if !text.contains(QUESTION_MARKS) && !text.contains('❔') {
-        return false;
-    }
-    text.split_whitespace().any(|tok| {
-        let lower_link = tok.contains("://") || tok.starts_with("www.");
-        !lower_link && (tok.contains(QUESTION_MARKS) || tok.contains('❔'))
-    })
+    let found = if text.is_ascii() {
+        text.as_bytes().contains(&b'?')
+    } else {
+        text.contains(QUESTION_MARKS) || text.contains('❔')
+    };
+    found
+        && text.split_whitespace().any(|tok| {
+            let link = tok.contains("://") || tok.starts_with("www.");
+            !link && (tok.contains(QUESTION_MARKS) || tok.contains('❔'))
+        })
 }
 
 /// Interrogative openers, lowercase, matched at the start of the message (after leading
@@ -244,17 +247,64 @@ pub const INTERROGATIVE_OPENERS: &[&str] = &[
     "ti va",
 ];
 
+/// The first words of [`INTERROGATIVE_OPENERS`], sorted: a cheap filter before the full match.
+fn opener_first_words() -> &'static [&'static str] {
+    static FIRST: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    FIRST.get_or_init(|| {
+        let mut v: Vec<&'static str> = INTERROGATIVE_OPENERS
+            .iter()
+            .filter_map(|p| p.split(' ').next())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    })
+}
+
+/// Lowercases `s` into `buf`, returning the lowercase text, or `None` when it does not fit.
+fn lowercase_into<'b>(s: &str, buf: &'b mut [u8; 64]) -> Option<&'b str> {
+    let mut len = 0usize;
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let n = c.len_utf8();
+        let dst = buf.get_mut(len..len + n)?;
+        c.encode_utf8(dst);
+        len += n;
+    }
+    std::str::from_utf8(buf.get(..len)?).ok()
+}
+
 fn opens_with_interrogative(text: &str) -> bool {
     let t = text.trim_start_matches(|c: char| {
         c.is_whitespace() || matches!(c, '¿' | '"' | '\'' | '«' | '“' | '‘' | '-' | '(')
     });
-    let Some(first) = t.chars().next() else {
-        return false;
-    };
-    if !first.is_alphabetic() {
+    if !t.chars().next().is_some_and(char::is_alphabetic) {
         return false;
     }
-    let head: String = t.chars().take(24).flat_map(char::to_lowercase).collect();
+    // Cheap filter: the first word (trailing punctuation dropped) must open some pattern.
+    let first = t
+        .split(char::is_whitespace)
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(|c: char| !c.is_alphanumeric());
+    let mut buf = [0u8; 64];
+    let Some(first) = lowercase_into(first, &mut buf) else {
+        return false;
+    };
+    if opener_first_words().binary_search(&first).is_err() {
+        return false;
+    }
+    // Full match on the first few words.
+    let head_end = t.char_indices().nth(24).map_or(t.len(), |(i, _)| i);
+    let raw = t.get(..head_end).unwrap_or(t);
+    let mut buf = [0u8; 64];
+    let owned: String;
+    let head = match lowercase_into(raw, &mut buf) {
+        Some(h) => h,
+        None => {
+            owned = raw.to_lowercase();
+            &owned
+        }
+    };
     INTERROGATIVE_OPENERS.iter().any(|p| {
         head.strip_prefix(p)
             .is_some_and(|rest| !rest.chars().next().is_some_and(char::is_alphanumeric))
@@ -262,41 +312,98 @@ fn opens_with_interrogative(text: &str) -> bool {
 }
 
 /// Words by Unicode word segmentation (UAX #29, the segments containing a letter or digit).
-/// ASCII text takes an equivalent hand-written path: the segmentation is the bottleneck of a
-/// large chat, and the property test `ascii_words_match_uax29` pins the two together.
+///
+/// Segmentation is the bottleneck of a large chat, so text made only of ASCII, Latin letters
+/// (U+00C0-U+024F), common punctuation, emoji and their modifiers takes an equivalent
+/// hand-written path; anything else goes to the `unicode-segmentation` crate. The property
+/// test `fast_words_match_uax29` pins the two together.
 pub fn count_words(text: &str) -> u32 {
     if text.is_ascii() {
-        count_words_ascii(text.as_bytes())
-    } else {
-        use unicode_segmentation::UnicodeSegmentation;
-        text.unicode_words().count().min(u32::MAX as usize) as u32
+        let b = text.as_bytes();
+        return count_by_classes(|i| b.get(i).map(|&c| ascii_class(c)));
+    }
+    let mut classes: Vec<WordClass> = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match char_class(c) {
+            Some(Some(k)) => classes.push(k),
+            // Extend, Format and ZWJ are transparent to the word rules (UAX #29 WB4).
+            Some(None) => {}
+            None => {
+                use unicode_segmentation::UnicodeSegmentation;
+                return text.unicode_words().count().min(u32::MAX as usize) as u32;
+            }
+        }
+    }
+    count_by_classes(|i| classes.get(i).copied())
+}
+
+/// The UAX #29 word-break classes the fast path knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum WordClass {
+    Letter,
+    Digit,
+    /// "_" (ExtendNumLet).
+    Under,
+    /// ":" and "·".
+    MidLetter,
+    /// "." "'" "‘" "’" "․".
+    MidNumLet,
+    /// "," ";".
+    MidNum,
+    Other,
+}
+
+fn ascii_class(c: u8) -> WordClass {
+    match c {
+        b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
+        b'0'..=b'9' => WordClass::Digit,
+        b'_' => WordClass::Under,
+        b':' => WordClass::MidLetter,
+        b'.' | b'\'' => WordClass::MidNumLet,
+        b',' | b';' => WordClass::MidNum,
+        _ => WordClass::Other,
     }
 }
 
-/// UAX #29 on ASCII: letters, digits and "_" form one segment; a single ":" "." or "'" between
-/// two letters, and a single "," ";" "." or "'" between two digits, join; a segment counts
-/// when it holds a letter or digit.
-fn count_words_ascii(b: &[u8]) -> u32 {
-    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+/// `Some(Some(class))` for characters of the fast path, `Some(None)` for transparent ones
+/// (variation selectors, ZWJ, skin tones, combining diacritics), `None` otherwise.
+fn char_class(c: char) -> Option<Option<WordClass>> {
+    if c.is_ascii() {
+        return Some(Some(ascii_class(c as u8)));
+    }
+    let cp = c as u32;
+    let class = match cp {
+        0xD7 | 0xF7 => WordClass::Other,
+        0xC0..=0x24F | 0xAA | 0xB5 | 0xBA => WordClass::Letter,
+        0xB7 => WordClass::MidLetter,
+        0x2018 | 0x2019 | 0x2024 => WordClass::MidNumLet,
+        0xFE0E | 0xFE0F | 0x200D | 0x1F3FB..=0x1F3FF | 0x300..=0x36F => return Some(None),
+        0xA0..=0xA9 | 0xAB | 0xAC | 0xAE | 0xB0 | 0xB1 | 0xBB | 0xBF => WordClass::Other,
+        0x2010..=0x2017 | 0x201A..=0x2023 | 0x2025 | 0x2026 | 0x20AC => WordClass::Other,
+        0x1F000..=0x1FAFF | 0x2600..=0x27BF | 0x2B00..=0x2BFF | 0x2300..=0x23FF => WordClass::Other,
+        _ => return None,
+    };
+    Some(Some(class))
+}
+
+/// UAX #29 over a sequence of classes: letters, digits and "_" form one segment; a single
+/// MidLetter or MidNumLet between two letters, and a single MidNum or MidNumLet between two
+/// digits, join; a segment counts when it holds a letter or digit.
+fn count_by_classes(get: impl Fn(usize) -> Option<WordClass>) -> u32 {
+    use WordClass::{Digit, Letter, MidLetter, MidNum, MidNumLet, Under};
     let mut count = 0u32;
     let mut in_word = false;
     let mut has_alnum = false;
     let mut i = 0usize;
-    while let Some(&c) = b.get(i) {
-        if is_word(c) {
+    while let Some(c) = get(i) {
+        if matches!(c, Letter | Digit | Under) {
             in_word = true;
-            has_alnum |= c.is_ascii_alphanumeric();
+            has_alnum |= c != Under;
         } else {
             let joins = in_word
-                && match (i.checked_sub(1).and_then(|j| b.get(j)), b.get(i + 1)) {
-                    (Some(&p), Some(&n)) => {
-                        (p.is_ascii_alphabetic()
-                            && n.is_ascii_alphabetic()
-                            && matches!(c, b':' | b'.' | b'\''))
-                            || (p.is_ascii_digit()
-                                && n.is_ascii_digit()
-                                && matches!(c, b',' | b';' | b'.' | b'\''))
-                    }
+                && match (i.checked_sub(1).and_then(&get), get(i + 1)) {
+                    (Some(Letter), Some(Letter)) => matches!(c, MidLetter | MidNumLet),
+                    (Some(Digit), Some(Digit)) => matches!(c, MidNum | MidNumLet),
                     _ => false,
                 };
             if !joins {
@@ -433,17 +540,6 @@ pub struct ConvEffort {
     pub partner_questions: u32,
 }
 
-impl ConvEffort {
-    fn add(&mut self, o: &ConvEffort) {
-        self.user_open = self.user_open.saturating_add(o.user_open);
-        self.partner_open = self.partner_open.saturating_add(o.partner_open);
-        self.user_words = self.user_words.saturating_add(o.user_words);
-        self.partner_words = self.partner_words.saturating_add(o.partner_words);
-        self.user_questions = self.user_questions.saturating_add(o.user_questions);
-        self.partner_questions = self.partner_questions.saturating_add(o.partner_questions);
-    }
-}
-
 /// Totals of many conversations, wide enough for any chat.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EffortTotals {
@@ -490,61 +586,83 @@ impl EffortTotals {
 /// Percentile 95% interval of the EBI from `reps` conversation-level bootstrap replicates:
 /// each replicate draws as many conversations as there are, with replacement, and recomputes
 /// the index from their summed efforts. Replicate r uses its own generator seeded from
-/// (`seed`, r), so the interval does not depend on how the work is split. `None` with no
-/// conversation, no replicate or no defined index in any replicate.
+/// (`seed`, r), so the interval does not depend on how the work is split between threads.
+/// `None` with no conversation, no replicate or no defined index in any replicate.
 pub fn bootstrap_ebi(convs: &[ConvEffort], reps: u32, seed: u64) -> Option<(f64, f64)> {
     if convs.is_empty() || reps == 0 {
         return None;
     }
-    let one = |r: u32| -> Option<f64> {
+    let n = convs.len();
+    // Columns (structure of arrays): a replicate draws counts, then takes six dot products
+    // with sequential, vectorisable reads.
+    let cols: [Vec<u32>; 6] = [
+        convs.iter().map(|c| c.user_open).collect(),
+        convs.iter().map(|c| c.partner_open).collect(),
+        convs.iter().map(|c| c.user_words).collect(),
+        convs.iter().map(|c| c.partner_words).collect(),
+        convs.iter().map(|c| c.user_questions).collect(),
+        convs.iter().map(|c| c.partner_questions).collect(),
+    ];
+    let replicate = |r: u32, counts: &mut Vec<u32>| -> Option<f64> {
         let mut rng = SplitMix64::new(seed ^ u64::from(r).wrapping_mul(0xD1B5_4A32_D192_ED03));
-        let mut t = EffortTotals::default();
-        // Sum in u32 blocks of 4096 draws, then widen, to keep the inner loop narrow.
-        let mut block = ConvEffort::default();
-        for i in 0..convs.len() {
-            if let Some(c) = convs.get(rng.below(convs.len())) {
-                block.add(c);
-            }
-            if i % 4096 == 4095 {
-                t.add(&block);
-                block = ConvEffort::default();
+        counts.clear();
+        counts.resize(n, 0);
+        for _ in 0..n {
+            if let Some(c) = counts.get_mut(rng.below(n)) {
+                *c += 1;
             }
         }
-        t.add(&block);
+        let dot = |col: &Vec<u32>| -> u64 {
+            col.iter()
+                .zip(counts.iter())
+                .map(|(&v, &k)| u64::from(v) * u64::from(k))
+                .sum()
+        };
+        let [uo, po, uw, pw, uq, pq] = &cols;
+        let t = EffortTotals {
+            user_open: dot(uo),
+            partner_open: dot(po),
+            user_words: dot(uw),
+            partner_words: dot(pw),
+            user_questions: dot(uq),
+            partner_questions: dot(pq),
+        };
         t.ebi()
     };
-    let workers = if convs.len().saturating_mul(reps as usize) > 2_000_000 {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    let run = |lo: u32, hi: u32| -> Vec<f64> {
+        let mut counts = Vec::with_capacity(n);
+        (lo..hi).filter_map(|r| replicate(r, &mut counts)).collect()
+    };
+    let workers = if n.saturating_mul(reps as usize) > 1_000_000 {
+        std::thread::available_parallelism().map_or(1, |w| w.get().min(4))
     } else {
         1
     };
     let mut values: Vec<f64> = if workers <= 1 {
-        (0..reps).filter_map(one).collect()
+        run(0, reps)
     } else {
         let chunk = reps.div_ceil(workers as u32);
         std::thread::scope(|s| {
             let handles: Vec<_> = (0..workers as u32)
                 .map(|w| {
-                    let lo = w * chunk;
+                    let lo = (w * chunk).min(reps);
                     let hi = (lo + chunk).min(reps);
-                    s.spawn(move || (lo..hi).filter_map(one).collect::<Vec<f64>>())
+                    s.spawn(move || run(lo, hi))
                 })
                 .collect();
             let mut all = Vec::with_capacity(reps as usize);
+            let mut complete = true;
             for h in handles {
-                // A worker cannot panic on data (no indexing, saturating sums); should one
-                // fail anyway, the serial recomputation below keeps the result exact.
-                if let Ok(v) = h.join() {
-                    all.extend(v);
+                // A worker cannot panic on data (no indexing, no overflow); should one fail
+                // anyway, the serial recomputation below keeps the result exact.
+                match h.join() {
+                    Ok(v) => all.extend(v),
+                    Err(_) => complete = false,
                 }
             }
-            all
+            if complete { all } else { run(0, reps) }
         })
     };
-    if values.len() < reps as usize {
-        // Only reached if a worker failed: recompute serially so the result stays exact.
-        values = (0..reps).filter_map(one).collect();
-    }
     values.sort_unstable_by(f64::total_cmp);
     let lo = quantile_sorted_f64(&values, 0.025)?;
     let hi = quantile_sorted_f64(&values, 0.975)?;

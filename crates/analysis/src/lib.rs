@@ -14,6 +14,7 @@
 pub mod balance;
 pub mod changepoint;
 pub mod conversations;
+pub mod full;
 pub mod replies;
 pub mod rng;
 pub mod series;
@@ -233,21 +234,7 @@ pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Anal
     let convs = conversations::segment(&msgs, gap);
     let turns = replies::turns(&msgs, &convs, gap, cfg.as_of);
     let replies = replies::per_person(&turns, n_people);
-    let mut facts: Vec<Facts> = msgs
-        .iter()
-        .map(|m| {
-            if m.kind == Kind::Text {
-                Facts {
-                    words: balance::count_words(m.text),
-                    emoji: balance::count_emoji(m.text),
-                    question: balance::is_question(m.text),
-                    double_text: false,
-                }
-            } else {
-                Facts::default()
-            }
-        })
-        .collect();
+    let mut facts = message_facts(&msgs);
     mark_double_texts(&msgs, &convs, &mut facts);
 
     let mut by = vec![0u64; n_people];
@@ -305,6 +292,47 @@ pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Anal
         weekly,
         hour_of_week,
     }
+}
+
+/// Words, emoji and questions of each message (text messages only). Large chats are split
+/// over the available cores: word segmentation dominates the cost of an analysis.
+fn message_facts(msgs: &[Msg<'_>]) -> Vec<Facts> {
+    let one = |m: &Msg<'_>| {
+        if m.kind == Kind::Text {
+            Facts {
+                words: balance::count_words(m.text),
+                emoji: balance::count_emoji(m.text),
+                question: balance::is_question(m.text),
+                double_text: false,
+            }
+        } else {
+            Facts::default()
+        }
+    };
+    let workers = if msgs.len() >= 50_000 {
+        std::thread::available_parallelism().map_or(1, |w| w.get().min(8))
+    } else {
+        1
+    };
+    if workers <= 1 {
+        return msgs.iter().map(one).collect();
+    }
+    let chunk = msgs.len().div_ceil(workers);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = msgs
+            .chunks(chunk.max(1))
+            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<Facts>>()))
+            .collect();
+        let mut out = Vec::with_capacity(msgs.len());
+        for h in handles {
+            match h.join() {
+                Ok(v) => out.extend(v),
+                // Counting cannot panic; should a worker fail anyway, redo the work here.
+                Err(_) => return msgs.iter().map(one).collect(),
+            }
+        }
+        out
+    })
 }
 
 /// Marks within-conversation double texts: a message sent more than

@@ -620,9 +620,21 @@ proptest! {
         let weekly_total: u64 = b.weekly.messages.iter().sum();
         prop_assert_eq!(weekly_total, b.messages.total);
     }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
 
     #[test]
     fn ascii_words_match_uax29(s in "[ab1_.:,;' \n!\"-]{0,40}") {
+        use unicode_segmentation::UnicodeSegmentation;
+        prop_assert_eq!(balance::count_words(&s) as usize, s.unicode_words().count());
+    }
+
+    #[test]
+    fn fast_words_match_uax29(
+        s in "[aé1_.:,;'’‘·ñ \n!¿¡«»…–😀❤\u{FE0F}\u{200D}\u{1F3FD}\u{0301}×ª-]{0,40}"
+    ) {
         use unicode_segmentation::UnicodeSegmentation;
         prop_assert_eq!(balance::count_words(&s) as usize, s.unicode_words().count());
     }
