@@ -335,8 +335,10 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
     }
     let chat = whatsapp::parse_named(Some(name), &text, opts);
     let format = chat.variant.format();
-    let mut parsed = Parsed::default();
-    parsed.diagnostics = diags;
+    let mut parsed = Parsed {
+        diagnostics: diags,
+        ..Parsed::default()
+    };
     parsed.diagnostics.extend(chat.diagnostics);
     parsed.chats.push(chat.chat);
     Ok(done(parsed, format))

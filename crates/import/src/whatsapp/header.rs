@@ -326,11 +326,11 @@ fn time(s: &[u8], i: usize) -> Option<(Time, usize)> {
     }
     let (minute, mut i) = two_digits(s, i + 1)?;
     let mut second = 0;
-    if s.get(i) == Some(&sep) {
-        if let Some((sec, j)) = two_digits(s, i + 1) {
-            second = sec;
-            i = j;
-        }
+    if s.get(i) == Some(&sep)
+        && let Some((sec, j)) = two_digits(s, i + 1)
+    {
+        second = sec;
+        i = j;
     }
     // "13:34. -" (seen in y/m/d Android exports).
     if s.get(i) == Some(&b'.') {
@@ -339,11 +339,11 @@ fn time(s: &[u8], i: usize) -> Option<(Time, usize)> {
     let mut mer = pre;
     if mer == Meridiem::None {
         let j = skip_blank(s, i);
-        if j > i {
-            if let Some((m, k)) = meridiem(s, j) {
-                mer = m;
-                i = k;
-            }
+        if j > i
+            && let Some((m, k)) = meridiem(s, j)
+        {
+            mer = m;
+            i = k;
         }
     }
     if minute > 59 || second > 59 || h > 23 {
@@ -445,7 +445,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Header> {
     }
     let year_first = d.era || d.digits[0] == 4;
     let year_digits = if year_first { d.digits[0] } else { d.digits[2] };
-    if !year_first && !(year_digits == 2 || year_digits == 4) {
+    if !(year_first || year_digits == 2 || year_digits == 4) {
         return None;
     }
     // Day and month fields have one or two digits.

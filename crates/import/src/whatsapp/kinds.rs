@@ -296,10 +296,10 @@ fn shapes() -> &'static [u128] {
         let mut rows = vec![0u128; 256];
         for k in table().0.keys() {
             let b = k.as_bytes();
-            if let (Some(&f), true) = (b.first(), b.len() < 128) {
-                if let Some(r) = rows.get_mut(usize::from(f)) {
-                    *r |= 1u128 << b.len();
-                }
+            if let (Some(&f), true) = (b.first(), b.len() < 128)
+                && let Some(r) = rows.get_mut(usize::from(f))
+            {
+                *r |= 1u128 << b.len();
             }
         }
         rows
@@ -343,22 +343,21 @@ pub(crate) fn notice(first: &str) -> Option<Notice> {
     let (t, max) = table();
     if first.len() <= *max + 1 {
         let key = first.strip_suffix('.').unwrap_or(first);
-        if may_be_phrase(key) {
-            if let Some(&n) = t.get(key) {
-                return Some(n);
-            }
+        if may_be_phrase(key)
+            && let Some(&n) = t.get(key)
+        {
+            return Some(n);
         }
     }
     // Calls with a detail: "Missed voice call, ‎Tap to call back", "Voice call, ‎12 min".
-    if first.len() <= 96 {
-        if let Some(i) = memchr::memchr(b',', first.as_bytes()) {
-            let head = trim_marks(first.get(..i).unwrap_or(""));
-            if !may_be_phrase(head) {
-                return None;
-            }
-            if let Some(&n @ (Notice::MissedCall | Notice::Call)) = t.get(head) {
-                return Some(n);
-            }
+    if first.len() <= 96
+        && let Some(i) = memchr::memchr(b',', first.as_bytes())
+    {
+        let head = trim_marks(first.get(..i).unwrap_or(""));
+        if may_be_phrase(head)
+            && let Some(&n @ (Notice::MissedCall | Notice::Call)) = t.get(head)
+        {
+            return Some(n);
         }
     }
     // iOS documents: "Report.pdf • ‎2 pages ‎document omitted": the notice follows the last mark.

@@ -378,10 +378,10 @@ fn clean_name(name: &str) -> std::borrow::Cow<'_, str> {
 
 impl<'a> Builder<'a> {
     fn person(&mut self, raw: &'a str) -> PersonIdx {
-        if let Some((n, i)) = self.last_sender {
-            if n == raw {
-                return i;
-            }
+        if let Some((n, i)) = self.last_sender
+            && n == raw
+        {
+            return i;
         }
         let idx = match self.index.get(raw) {
             Some(&i) => i,
@@ -660,7 +660,7 @@ fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Di
                 None
             };
             if let Some((y, m, d)) = date {
-                let (ts, fl) = clock.to_utc(y, m, d, h.hour24(), h.minute, h.second);
+                let (ts, fl) = clock.utc_of(y, m, d, h.hour24(), h.minute, h.second);
                 let body_start = s + h.body;
                 let body = bytes.get(body_start..e).unwrap_or(&[]);
                 let (name, text_start) = match split_sender(body) {

@@ -74,7 +74,7 @@ impl<'a> LocalClock<'a> {
     }
 
     /// UTC milliseconds and DST flags of a valid local date and time.
-    pub fn to_utc(&mut self, y: i32, m: u8, d: u8, h: u8, mi: u8, s: u8) -> (i64, u8) {
+    pub fn utc_of(&mut self, y: i32, m: u8, d: u8, h: u8, mi: u8, s: u8) -> (i64, u8) {
         let days = days_from_civil(y, m, d);
         let local = days * 86_400 + i64::from(h) * 3600 + i64::from(mi) * 60 + i64::from(s);
         if days != self.day {
@@ -126,18 +126,18 @@ mod tests {
         let tz = TimeZone::get("America/New_York").unwrap();
         let mut c = LocalClock::new(&tz);
         // 2024-03-10 02:30 does not exist: compatible reads it as 03:30 EDT = 07:30Z.
-        let (ms, f) = c.to_utc(2024, 3, 10, 2, 30, 0);
+        let (ms, f) = c.utc_of(2024, 3, 10, 2, 30, 0);
         assert_eq!(ms, 1_710_055_800_000);
         assert_eq!(f, flags::TIME_SKIPPED);
         // 2024-11-03 01:30 happens twice: compatible takes the first (EDT) = 05:30Z.
-        let (ms, f) = c.to_utc(2024, 11, 3, 1, 30, 0);
+        let (ms, f) = c.utc_of(2024, 11, 3, 1, 30, 0);
         assert_eq!(ms, 1_730_611_800_000);
         assert_eq!(f, flags::TIME_AMBIGUOUS);
         // An ordinary day uses the cached offset.
-        let (ms, f) = c.to_utc(2024, 7, 1, 12, 0, 0);
+        let (ms, f) = c.utc_of(2024, 7, 1, 12, 0, 0);
         assert_eq!(ms, 1_719_849_600_000);
         assert_eq!(f, 0);
-        let (ms2, _) = c.to_utc(2024, 7, 1, 12, 0, 1);
+        let (ms2, _) = c.utc_of(2024, 7, 1, 12, 0, 1);
         assert_eq!(ms2, ms + 1000);
     }
 }
