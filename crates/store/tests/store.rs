@@ -576,17 +576,19 @@ fn like(ts: i64, target: Option<&str>, url: Option<&str>) -> Activity {
 #[test]
 fn activity_is_deduplicated() {
     let (_dir, mut store) = temp_store();
-    let mut p = Parsed::default();
-    p.activity = vec![
-        like(20, Some("ben"), Some("https://instagram.com/p/1")),
-        like(10, Some("ben"), None),
-        like(10, Some(""), None),
-        Activity {
-            kind: ActivityKind::Comment,
-            text: Some("nice".to_owned()),
-            ..like(30, Some("ben"), None)
-        },
-    ];
+    let mut p = Parsed {
+        activity: vec![
+            like(20, Some("ben"), Some("https://instagram.com/p/1")),
+            like(10, Some("ben"), None),
+            like(10, Some(""), None),
+            Activity {
+                kind: ActivityKind::Comment,
+                text: Some("nice".to_owned()),
+                ..like(30, Some("ben"), None)
+            },
+        ],
+        ..Parsed::default()
+    };
     let mut m = meta("likes.json", "h1");
     m.format = "instagram".to_owned();
     let first = store.import(&m, &p).unwrap();
