@@ -255,6 +255,9 @@ impl Store {
         // existing database.
         conn.pragma_update(None, "page_size", 16384)
             .map_err(open_err)?;
+        // Another walkaway process (a second import, `serve`) may hold the write lock briefly.
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(open_err)?;
         let _mode: String = conn
             .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
             .map_err(open_err)?;
@@ -297,7 +300,12 @@ impl Store {
         self.conn
             .pragma_update(None, "cache_size", -262_144)
             .db(&self.path)?;
-        let tx = self.conn.transaction().db(&self.path)?;
+        // IMMEDIATE takes the write lock up front, so a concurrent writer makes this import
+        // wait (busy timeout) instead of failing halfway through.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .db(&self.path)?;
         let summary = import::import(&tx, &self.path, meta, parsed)?;
         tx.commit().db(&self.path)?;
         self.conn
@@ -433,7 +441,10 @@ impl Store {
             )));
         }
         let path = self.path.clone();
-        let tx = self.conn.transaction().db(&path)?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .db(&path)?;
         if plan.ended_on.is_none() {
             tx.execute(
                 "DELETE FROM plan WHERE chat = ?1 AND ended_on IS NULL",

@@ -716,3 +716,43 @@ fn unknown_chat_is_an_error_naming_it() {
     let err = store.load_chat("wa-123").unwrap_err().to_string();
     assert_eq!(err, "no chat with id wa-123");
 }
+
+#[test]
+fn two_connections_share_one_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    let mut writer = Store::open(&path).unwrap();
+    let reader = Store::open(&path).unwrap();
+    assert!(reader.chats().unwrap().is_empty());
+    writer
+        .import(&meta("a.txt", "h"), &parsed(vec![chat(&["Ana", "Ben"], 7)]))
+        .unwrap();
+    let chats = reader.chats().unwrap();
+    assert_eq!(chats.len(), 1);
+    assert_eq!(chats[0].events, 7);
+    let mut second_writer = Store::open(&path).unwrap();
+    let again = second_writer
+        .import(&meta("a.txt", "h"), &parsed(vec![chat(&["Ana", "Ben"], 8)]))
+        .unwrap();
+    assert_eq!(again.chats[0].added, 1);
+}
+
+#[test]
+fn older_export_after_someone_left_joins_the_stored_chat() {
+    let (_dir, mut store) = temp_store();
+    let first = store
+        .import(
+            &meta("g.txt", "h1"),
+            &parsed(vec![chat(&["Ana", "Ben", "Cleo"], 30)]),
+        )
+        .unwrap();
+    // Another export of the same group, cut to a period where Cleo had not written yet.
+    let mut older = chat(&["Ana", "Ben", "Cleo"], 30);
+    older.events.retain(|e| e.sender != Some(2));
+    older.people.truncate(2);
+    let s = store
+        .import(&meta("g0.txt", "h0"), &parsed(vec![older]))
+        .unwrap();
+    assert_eq!(s.chats[0].chat_id, first.chats[0].chat_id);
+    assert_eq!((s.chats[0].added, s.chats[0].present), (0, 20));
+}
