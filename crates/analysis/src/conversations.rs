@@ -104,6 +104,12 @@ pub fn choose_gap(msgs: &[Msg<'_>]) -> (Millis, GapChoice) {
     for w in msgs.windows(2) {
         if let [a, b] = w {
             let gap = b.ts.saturating_sub(a.ts);
+            // A zero gap (two messages stamped with the same minute on minute-resolution
+            // exports) says nothing about spacing; counted, such ties form a spurious mode
+            // whose "valley" with the one-minute gaps pins G to the 30 min floor.
+            if gap <= 0 {
+                continue;
+            }
             // edges[i] is the lower edge of bin i + 1; bin 0 also takes gaps under one second.
             let bin = edges.partition_point(|&e| e <= gap).min(nbins - 1);
             if let Some(h) = hist.get_mut(bin) {

@@ -639,3 +639,43 @@ proptest! {
         prop_assert_eq!(balance::count_words(&s) as usize, s.unicode_words().count());
     }
 }
+
+/// Regression: exports with minute resolution (WhatsApp Android) give many 0 s gaps between
+/// messages sent in the same minute. They must not form a "mode" of their own: the valley
+/// sits between the burst gaps (minutes) and the fresh-contact gaps (hours), not between
+/// 0 s and 1 min (which the clamp would silently turn into G = 30 min).
+#[test]
+fn gap_valley_ignores_same_minute_zero_gaps() {
+    use walkaway_analysis::conversations::{GapChoice, choose_gap};
+    let mut events = Vec::new();
+    let mut t: i64 = 1_700_000_000_000;
+    let mut x: u64 = 12345;
+    let mut next = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    for _conv in 0..150 {
+        for i in 0..8u32 {
+            // Within a conversation: 0..20 whole minutes, a third of them in the same minute.
+            let r = next();
+            let mins = if r % 3 == 0 { 0 } else { (r >> 8) % 21 };
+            t += (mins * 60_000) as i64;
+            events.push(walkaway_model::Event {
+                ts: t,
+                sender: Some(i % 2),
+                kind: walkaway_model::Kind::Text,
+                text: "hey".into(),
+                line: events.len() as u32 + 1,
+                flags: 0,
+            });
+        }
+        // Between conversations: 6 to 48 hours.
+        t += ((6 + next() % 43) * 3_600_000) as i64;
+    }
+    let msgs = walkaway_analysis::messages(&events);
+    let (g, choice) = choose_gap(&msgs);
+    assert_eq!(choice, GapChoice::Valley);
+    assert!(g > 45 * 60_000 && g < 6 * 3_600_000, "G = {} min", g / 60_000);
+}

@@ -14,6 +14,7 @@ use crate::commands::{import_one, normalise_accounts, open_store, write_summary}
 use crate::{chat, config, style};
 
 pub fn run(a: ReportArgs) -> Result<()> {
+    let mut timer = Timer::from_env();
     let tz = config::time_zone(a.read.tz.as_deref())?;
     let mut store = open_store(a.db.db.as_deref())?;
 
@@ -36,8 +37,10 @@ pub fn run(a: ReportArgs) -> Result<()> {
             ),
         }
     }
+    timer.lap("import");
     let info = chat::resolve(&store, chat_query.as_deref())?;
     let loaded = store.load_chat(&info.id)?;
+    timer.lap("load");
     let (me, partner) = chat::sides(&loaded, a.me.as_deref())?;
     if let Some(name) = a.me.as_deref() {
         store.set_me(&info.id, &loaded.people[me as usize]).with_context(|| format!("--me {name}"))?;
@@ -104,6 +107,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
     let analysis =
         walkaway_analysis::full::analyze_full(&loaded.events, &loaded.people, &cfg, &activity)
             .map_err(|e| anyhow::anyhow!("signal patterns: {e}"))?;
+    timer.lap("analyse");
     let sources: Vec<Source> = info.sources.clone();
     let input = Input {
         chat_id: &info.id,
@@ -134,7 +138,25 @@ pub fn run(a: ReportArgs) -> Result<()> {
         }
     }
     out.flush()?;
+    timer.lap("render");
     Ok(())
+}
+
+/// Stage timings on stderr when `WALKAWAY_TIMINGS` is set: a developer's aid for the
+/// benchmarks, never on by default.
+struct Timer(Option<std::time::Instant>);
+
+impl Timer {
+    fn from_env() -> Timer {
+        Timer(std::env::var_os("WALKAWAY_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+
+    fn lap(&mut self, stage: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timing: {stage:<8} {:>8.3} s", t.elapsed().as_secs_f64());
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
 }
 
 /// Imports a file, or every export in a folder (chat exports and Instagram activity folders),
