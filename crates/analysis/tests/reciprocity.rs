@@ -677,5 +677,9 @@ fn gap_valley_ignores_same_minute_zero_gaps() {
     let msgs = walkaway_analysis::messages(&events);
     let (g, choice) = choose_gap(&msgs);
     assert_eq!(choice, GapChoice::Valley);
-    assert!(g > 45 * 60_000 && g < 6 * 3_600_000, "G = {} min", g / 60_000);
+    assert!(
+        g > 45 * 60_000 && g < 6 * 3_600_000,
+        "G = {} min",
+        g / 60_000
+    );
 }

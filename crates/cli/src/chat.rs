@@ -96,7 +96,11 @@ pub fn find_person(people: &[String], name: &str) -> Option<PersonIdx> {
     people
         .iter()
         .position(|p| p == n)
-        .or_else(|| people.iter().position(|p| p.to_lowercase() == n.to_lowercase()))
+        .or_else(|| {
+            people
+                .iter()
+                .position(|p| p.to_lowercase() == n.to_lowercase())
+        })
         .map(|i| i as PersonIdx)
 }
 

@@ -118,7 +118,10 @@ pub fn write_summary(
         human_bytes(imported.bytes)
     )?;
     if s.same_file_seen_before {
-        writeln!(out, "  this exact file was imported before; nothing new in it")?;
+        writeln!(
+            out,
+            "  this exact file was imported before; nothing new in it"
+        )?;
     }
     for c in &s.chats {
         writeln!(
@@ -173,7 +176,11 @@ pub fn write_diagnostics(out: &mut dyn Write, diags: &[walkaway_model::Diagnosti
             .take(8)
             .map(|l| l.to_string())
             .collect();
-        let more = lines.iter().filter(|&&l| l > 0).count().saturating_sub(shown.len());
+        let more = lines
+            .iter()
+            .filter(|&&l| l > 0)
+            .count()
+            .saturating_sub(shown.len());
         let where_ = if shown.is_empty() {
             String::new()
         } else if more > 0 {
@@ -217,10 +224,17 @@ fn chats(a: ChatsArgs) -> Result<()> {
         return Ok(());
     }
     if chats.is_empty() {
-        writeln!(out, "no chats yet; import an export: walkaway import <PATH>")?;
+        writeln!(
+            out,
+            "no chats yet; import an export: walkaway import <PATH>"
+        )?;
         return Ok(());
     }
-    writeln!(out, "{:<14} {:<28} {:>9}  {:<10}  {:<10}  participants", "id", "title", "messages", "first", "last")?;
+    writeln!(
+        out,
+        "{:<14} {:<28} {:>9}  {:<10}  {:<10}  participants",
+        "id", "title", "messages", "first", "last"
+    )?;
     for c in &chats {
         let srcs: Vec<&str> = c.sources.iter().map(|s: &Source| s.as_str()).collect();
         writeln!(
@@ -254,11 +268,24 @@ fn plan_start(a: PlanStartArgs) -> Result<()> {
     };
     store.start_plan(&c.id, &plan)?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "step-back plan started for \"{}\" ({}) on {date}", c.title, c.id)?;
-    writeln!(out, "  rules: don't open conversations; don't reply within {fast} min; don't call; don't like or comment on their posts")?;
-    writeln!(out, "  window: {window} days; each `walkaway import` of a newer export updates `walkaway plan status`")?;
+    writeln!(
+        out,
+        "step-back plan started for \"{}\" ({}) on {date}",
+        c.title, c.id
+    )?;
+    writeln!(
+        out,
+        "  rules: don't open conversations; don't reply within {fast} min; don't call; don't like or comment on their posts"
+    )?;
+    writeln!(
+        out,
+        "  window: {window} days; each `walkaway import` of a newer export updates `walkaway plan status`"
+    )?;
     if plan.partner_accounts.is_empty() {
-        writeln!(out, "  tip: add --instagram ACCOUNT to check likes and comments on their posts (needs your Instagram activity export)")?;
+        writeln!(
+            out,
+            "  tip: add --instagram ACCOUNT to check likes and comments on their posts (needs your Instagram activity export)"
+        )?;
     }
     Ok(())
 }
@@ -276,7 +303,10 @@ fn plan_status(a: PlanStatusArgs) -> Result<()> {
     report::run(ReportArgs {
         target: Some(c.id),
         me: None,
-        read: crate::args::ReadArgs { tz: a.tz, date_order: None },
+        read: crate::args::ReadArgs {
+            tz: a.tz,
+            date_order: None,
+        },
         json: a.json,
         html: None,
         stepback: None,
@@ -341,7 +371,7 @@ pub fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(ch);
@@ -383,15 +413,23 @@ pub fn expand_target(path: &Path) -> Result<Vec<PathBuf>> {
         .collect();
     entries.sort();
     if entries.is_empty() {
-        bail!("{}: no exports (.txt, .zip, .json or Instagram folders) in this folder", path.display());
+        bail!(
+            "{}: no exports (.txt, .zip, .json or Instagram folders) in this folder",
+            path.display()
+        );
     }
     Ok(entries)
 }
 
 fn looks_like_instagram_folder(p: &Path) -> bool {
-    ["your_instagram_activity", "likes", "comments", "story_interactions"]
-        .iter()
-        .any(|d| p.join(d).is_dir())
+    [
+        "your_instagram_activity",
+        "likes",
+        "comments",
+        "story_interactions",
+    ]
+    .iter()
+    .any(|d| p.join(d).is_dir())
 }
 
 /// True when `target` names an existing file or folder (an export to import first).
@@ -410,6 +448,9 @@ mod tests {
         assert_eq!(thousands(1234567), "1,234,567");
         assert_eq!(thousands(100), "100");
         assert_eq!(truncate("abcdef", 4), "abc…");
-        assert_eq!(normalise_accounts(&["@Sam.Rivera ".into(), "sam.rivera".into()]), vec!["sam.rivera"]);
+        assert_eq!(
+            normalise_accounts(&["@Sam.Rivera ".into(), "sam.rivera".into()]),
+            vec!["sam.rivera"]
+        );
     }
 }

@@ -22,8 +22,9 @@ pub fn db_path(flag: Option<&Path>) -> Result<PathBuf> {
 /// `--tz ZONE`, else the system zone (UTC when the system has none configured).
 pub fn time_zone(flag: Option<&str>) -> Result<TimeZone> {
     match flag {
-        Some(name) => TimeZone::get(name)
-            .with_context(|| format!("--tz: unknown time zone '{name}' (try e.g. Europe/Berlin or UTC)")),
+        Some(name) => TimeZone::get(name).with_context(|| {
+            format!("--tz: unknown time zone '{name}' (try e.g. Europe/Berlin or UTC)")
+        }),
         None => Ok(TimeZone::try_system().unwrap_or(TimeZone::UTC)),
     }
 }

@@ -43,7 +43,9 @@ pub fn run(a: ReportArgs) -> Result<()> {
     timer.lap("load");
     let (me, partner) = chat::sides(&loaded, a.me.as_deref())?;
     if let Some(name) = a.me.as_deref() {
-        store.set_me(&info.id, &loaded.people[me as usize]).with_context(|| format!("--me {name}"))?;
+        store
+            .set_me(&info.id, &loaded.people[me as usize])
+            .with_context(|| format!("--me {name}"))?;
     }
 
     // Data end: --as-of (end of that local day), else what the store knows of the export.
@@ -87,21 +89,29 @@ pub fn run(a: ReportArgs) -> Result<()> {
         bail!("--window and --fast-reply need --stepback DATE (or a stored plan)");
     }
     if partner.is_none() && cfg.stepback.is_some() {
-        bail!("a step-back needs a two-person chat; \"{}\" has {} participants", info.title, loaded.people.len());
+        bail!(
+            "a step-back needs a two-person chat; \"{}\" has {} participants",
+            info.title,
+            loaded.people.len()
+        );
     }
     cfg.extra_signal_patterns = user_patterns(a.patterns.as_deref())?;
 
     // Instagram likes and comments on the partner's account(s).
     let mut accounts = normalise_accounts(&a.instagram);
-    if accounts.is_empty() {
-        if let Some(p) = &plan {
-            accounts = p.partner_accounts.clone();
-        }
+    if accounts.is_empty()
+        && let Some(p) = &plan
+    {
+        accounts = p.partner_accounts.clone();
     }
     let activity: Vec<_> = store
         .activity()?
         .into_iter()
-        .filter(|x| x.target.as_ref().is_some_and(|t| accounts.iter().any(|a| a == t)))
+        .filter(|x| {
+            x.target
+                .as_ref()
+                .is_some_and(|t| accounts.iter().any(|a| a == t))
+        })
         .collect();
 
     let analysis =

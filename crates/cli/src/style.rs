@@ -6,4 +6,3 @@ use std::io::IsTerminal;
 pub fn color_stdout() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
-

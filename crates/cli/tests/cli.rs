@@ -67,7 +67,13 @@ const DEMO_ARGS: [&str; 6] = [
 fn json_report_keeps_the_contract() {
     let env = Env::new();
     let demo = demo();
-    let mut args = vec!["report", demo.to_str().unwrap(), "--json", "--stepback", "2026-10-01"];
+    let mut args = vec![
+        "report",
+        demo.to_str().unwrap(),
+        "--json",
+        "--stepback",
+        "2026-10-01",
+    ];
     args.extend(DEMO_ARGS);
     let v = env.json(&args);
     // The names PRODUCT.md fixes for schema_version 1.
@@ -106,12 +112,22 @@ fn json_report_keeps_the_contract() {
     assert!(ci[0].as_f64().unwrap() <= ebi && ebi <= ci[1].as_f64().unwrap());
     assert!(ebi > 0.2, "the demo has a visible imbalance, got {ebi}");
     let f = &v["forecast"];
-    for k in ["partner_reach_out_median_hours", "ci95_hours", "silences", "partner_reach_outs"] {
+    for k in [
+        "partner_reach_out_median_hours",
+        "ci95_hours",
+        "silences",
+        "partner_reach_outs",
+    ] {
         assert!(f.get(k).is_some(), "forecast.{k}");
     }
     let s = &v["stepback"];
     assert_eq!(s["date"], "2026-10-01");
-    for k in ["outcome", "compared_to_usual", "first_reach_out_hours", "breaches"] {
+    for k in [
+        "outcome",
+        "compared_to_usual",
+        "first_reach_out_hours",
+        "breaches",
+    ] {
         assert!(s.get(k).is_some(), "stepback.{k}");
     }
     let outcomes = [
@@ -143,33 +159,63 @@ fn reimport_adds_nothing_and_a_longer_export_adds_exactly_the_new_messages() {
     let cut = (cut..lines.len())
         .find(|&i| lines[i].starts_with(|c: char| c.is_ascii_digit()))
         .unwrap();
-    let short = env.file("WhatsApp Chat with Sam (old).txt", (lines[..cut].join("\n") + "\n").as_bytes());
-    let out = env.cmd().args(["import", short.to_str().unwrap()]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let short = env.file(
+        "WhatsApp Chat with Sam (old).txt",
+        (lines[..cut].join("\n") + "\n").as_bytes(),
+    );
+    let out = env
+        .cmd()
+        .args(["import", short.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let first = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(first.contains("already present"), "{first}");
-    let again = env.cmd().args(["import", short.to_str().unwrap()]).output().unwrap();
+    let again = env
+        .cmd()
+        .args(["import", short.to_str().unwrap()])
+        .output()
+        .unwrap();
     let again = String::from_utf8_lossy(&again.stdout).to_string();
     assert!(again.contains(" 0 added"), "{again}");
     // The full export under a different name is the same chat: only the tail is new.
-    let out = env.cmd().args(["import", demo_chat().to_str().unwrap()]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["import", demo_chat().to_str().unwrap()])
+        .output()
+        .unwrap();
     let text = String::from_utf8_lossy(&out.stdout).to_string();
     assert!(!text.contains("(new)"), "{text}");
     let chats = env.json(&["chats", "--json"]);
     assert_eq!(chats.as_array().unwrap().len(), 1);
     let once = Env::new();
-    once.cmd().args(["import", demo_chat().to_str().unwrap()]).assert().success();
+    once.cmd()
+        .args(["import", demo_chat().to_str().unwrap()])
+        .assert()
+        .success();
     let direct = once.json(&["chats", "--json"]);
     assert_eq!(chats[0]["messages"], direct[0]["messages"]);
-    assert_eq!(chats[0]["id"], direct[0]["id"], "chat ids are stable across databases");
+    assert_eq!(
+        chats[0]["id"], direct[0]["id"],
+        "chat ids are stable across databases"
+    );
 }
 
 #[test]
 fn bad_input_exits_1_names_the_file_and_changes_nothing() {
     let env = Env::new();
-    env.cmd().args(["import", demo_chat().to_str().unwrap()]).assert().success();
+    env.cmd()
+        .args(["import", demo_chat().to_str().unwrap()])
+        .assert()
+        .success();
     let before = env.json(&["chats", "--json"]);
-    let random: Vec<u8> = (0..4096u32).map(|i| (i.wrapping_mul(2654435761) >> 13) as u8).collect();
+    let random: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
     let cases: Vec<(&str, Vec<u8>)> = vec![
         ("random.bin", random),
         ("empty.txt", Vec::new()),
@@ -179,14 +225,22 @@ fn bad_input_exits_1_names_the_file_and_changes_nothing() {
     ];
     for (name, bytes) in cases {
         let p = env.file(name, &bytes);
-        let out = env.cmd().args(["import", p.to_str().unwrap()]).output().unwrap();
+        let out = env
+            .cmd()
+            .args(["import", p.to_str().unwrap()])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(1), "{name}");
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(err.contains(name), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
     }
     let missing = env.dir.path().join("nope.txt");
-    let out = env.cmd().args(["import", missing.to_str().unwrap()]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["import", missing.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("nope.txt"));
     // A truncated zip of a real export.
@@ -200,7 +254,10 @@ fn usage_errors_exit_2() {
     let env = Env::new();
     env.cmd().args(["report", "--window"]).assert().code(2);
     env.cmd().arg("frobnicate").assert().code(2);
-    env.cmd().args(["report", "--stepback", "2026-13-45"]).assert().code(1);
+    env.cmd()
+        .args(["report", "--stepback", "2026-13-45"])
+        .assert()
+        .code(1);
 }
 
 #[test]
@@ -211,13 +268,27 @@ fn me_is_inferred_or_asked_for() {
         "WhatsApp Chat with Kim.txt",
         "1/5/26, 9:00 AM - Lee: hi\n1/5/26, 9:05 AM - Kim: hey\n1/5/26, 9:06 AM - Lee: how are you?\n".as_bytes(),
     );
-    let out = env.cmd().args(["report", p.to_str().unwrap()]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["report", p.to_str().unwrap()])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("--me") && err.contains("\"Lee\"") && err.contains("\"Kim\""), "{err}");
-    let out = env.cmd().args(["report", p.to_str().unwrap(), "--me", "Nobody"]).output().unwrap();
+    assert!(
+        err.contains("--me") && err.contains("\"Lee\"") && err.contains("\"Kim\""),
+        "{err}"
+    );
+    let out = env
+        .cmd()
+        .args(["report", p.to_str().unwrap(), "--me", "Nobody"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    env.cmd().args(["report", p.to_str().unwrap(), "--me", "lee"]).assert().success();
+    env.cmd()
+        .args(["report", p.to_str().unwrap(), "--me", "lee"])
+        .assert()
+        .success();
     // Remembered for the chat.
     env.cmd().args(["report"]).assert().success();
     // The demo export says who the user is ("You deleted this message" under Alex).
@@ -233,16 +304,31 @@ fn me_is_inferred_or_asked_for() {
 fn plan_lifecycle() {
     let env = Env::new();
     // A folder imports every export in it: the chat and the Instagram activity.
-    let out = env.cmd().args(["import", demo().to_str().unwrap()]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["import", demo().to_str().unwrap()])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("whatsapp") && text.contains("instagram likes and comments"), "{text}");
+    assert!(
+        text.contains("whatsapp") && text.contains("instagram likes and comments"),
+        "{text}"
+    );
     env.cmd().args(["plan", "status"]).assert().code(1);
     env.cmd()
         .args(["plan", "start", "2026-10-01", "--instagram", "@Sam.Rivera"])
         .assert()
         .success();
-    let v = env.json(&["plan", "status", "--json", "--as-of", "2026-10-31", "--tz", "UTC"]);
+    let v = env.json(&[
+        "plan",
+        "status",
+        "--json",
+        "--as-of",
+        "2026-10-31",
+        "--tz",
+        "UTC",
+    ]);
     assert_eq!(v["stepback"]["date"], "2026-10-01");
     let likes = v["stepback"]["breach_list"]
         .as_array()
@@ -250,8 +336,14 @@ fn plan_lifecycle() {
         .iter()
         .filter(|b| b["kind"] == "liked_or_commented")
         .count();
-    assert!(likes > 0, "likes on sam.rivera's posts after the start are breaches");
-    env.cmd().args(["plan", "end", "--on", "2026-10-31"]).assert().success();
+    assert!(
+        likes > 0,
+        "likes on sam.rivera's posts after the start are breaches"
+    );
+    env.cmd()
+        .args(["plan", "end", "--on", "2026-10-31"])
+        .assert()
+        .success();
     env.cmd().args(["plan", "status"]).assert().code(1);
 }
 
@@ -279,7 +371,14 @@ fn html_report_is_self_contained() {
     let env = Env::new();
     let html = env.dir.path().join("r.html");
     let demo = demo();
-    let mut args = vec!["report", demo.to_str().unwrap(), "--stepback", "2026-10-01", "--html", html.to_str().unwrap()];
+    let mut args = vec![
+        "report",
+        demo.to_str().unwrap(),
+        "--stepback",
+        "2026-10-01",
+        "--html",
+        html.to_str().unwrap(),
+    ];
     args.extend(DEMO_ARGS);
     env.cmd().args(&args).assert().success();
     let page = std::fs::read_to_string(&html).unwrap();
@@ -295,7 +394,10 @@ fn html_report_is_self_contained() {
 fn database_is_private() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
-    env.cmd().args(["import", demo_chat().to_str().unwrap()]).assert().success();
+    env.cmd()
+        .args(["import", demo_chat().to_str().unwrap()])
+        .assert()
+        .success();
     let mode = std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }

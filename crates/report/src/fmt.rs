@@ -26,7 +26,11 @@ pub fn pct(x: f64) -> String {
 
 /// An index in [-1, 1] with its sign.
 pub fn signed(x: f64) -> String {
-    if x.abs() < 0.005 { "0.00".to_string() } else { format!("{x:+.2}") }
+    if x.abs() < 0.005 {
+        "0.00".to_string()
+    } else {
+        format!("{x:+.2}")
+    }
 }
 
 #[cfg(test)]

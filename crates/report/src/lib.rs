@@ -81,7 +81,11 @@ pub fn iso(ms: Millis) -> String {
 /// Local wall time `YYYY-MM-DDTHH:MM` in the report's zone (evidence is read in local time).
 fn local(ms: Millis, cfg: &Config) -> String {
     jiff::Timestamp::from_millisecond(ms)
-        .map(|t| t.to_zoned(cfg.tz.clone()).strftime("%Y-%m-%dT%H:%M").to_string())
+        .map(|t| {
+            t.to_zoned(cfg.tz.clone())
+                .strftime("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| ms.to_string())
 }
 
@@ -232,7 +236,10 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         },
         null_reason: f.null_reason.clone().or_else(|| f.ci95_note.clone()),
         assumption: f.assumption.to_string(),
-        curve: thin_curve(f.curve.iter().map(|p| [p.hours, p.s, p.lo, p.hi]).collect(), 400),
+        curve: thin_curve(
+            f.curve.iter().map(|p| [p.hours, p.s, p.lo, p.hi]).collect(),
+            400,
+        ),
         as_usual,
     };
 
@@ -351,7 +358,11 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         chat: json::Chat {
             id: input.chat_id.to_string(),
             title: input.title.to_string(),
-            sources: input.sources.iter().map(|s| s.as_str().to_string()).collect(),
+            sources: input
+                .sources
+                .iter()
+                .map(|s| s.as_str().to_string())
+                .collect(),
         },
         me: name(cfg.me as usize),
         partner: cfg.partner.map(|p| name(p as usize)),

@@ -44,7 +44,13 @@ pub fn render(r: &Report, color: bool) -> String {
     let _ = writeln!(o, "\n{}", p.heading("IS IT TWO-SIDED?"));
     match (r.balance.effort_balance_index, r.balance.band.as_deref()) {
         (Some(ebi), Some(band)) => {
-            let who = if ebi > 0.0 { "you put in more of the effort" } else if ebi < 0.0 { "they put in more of the effort" } else { "neither side puts in more" };
+            let who = if ebi > 0.0 {
+                "you put in more of the effort"
+            } else if ebi < 0.0 {
+                "they put in more of the effort"
+            } else {
+                "neither side puts in more"
+            };
             let head = match band {
                 "balanced" => "Balanced".to_string(),
                 "moderate_imbalance" => format!("Moderate imbalance: {who}"),
@@ -55,7 +61,12 @@ pub fn render(r: &Report, color: bool) -> String {
                 .ci95
                 .map(|[lo, hi]| format!(", 95% CI {} to {}", signed(lo), signed(hi)))
                 .unwrap_or_default();
-            let _ = writeln!(o, "  {} (effort balance {}{ci}; +1 = you do all of it, 0 = even).", p.bold(&head), signed(ebi));
+            let _ = writeln!(
+                o,
+                "  {} (effort balance {}{ci}; +1 = you do all of it, 0 = even).",
+                p.bold(&head),
+                signed(ebi)
+            );
         }
         _ => {
             let _ = writeln!(o, "  Not enough two-way data for an effort balance.");
@@ -74,30 +85,71 @@ pub fn render(r: &Report, color: bool) -> String {
             them,
             pct(1.0 - sh.value)
         );
-        if let Some(x) = &r.conversations.opening_share_excluding_late_replies {
-            if x.n != sh.n {
-                let _ = writeln!(o, "{}Leaving out {} possible late replies: you opened {} (n = {}).", label(""), sh.n - x.n, pct(x.value), x.n);
+        if let Some(x) = &r.conversations.opening_share_excluding_late_replies
+            && x.n != sh.n
+        {
+            {
+                let _ = writeln!(
+                    o,
+                    "{}Leaving out {} possible late replies: you opened {} (n = {}).",
+                    label(""),
+                    sh.n - x.n,
+                    pct(x.value),
+                    x.n
+                );
             }
         }
     } else {
-        let opened: Vec<String> = r.conversations.opened_by.iter().map(|(k, v)| format!("{k} {v}")).collect();
-        let _ = writeln!(o, "{}{} conversations; opened by {}.", label("Who opens"), r.conversations.count, opened.join(", "));
+        let opened: Vec<String> = r
+            .conversations
+            .opened_by
+            .iter()
+            .map(|(k, v)| format!("{k} {v}"))
+            .collect();
+        let _ = writeln!(
+            o,
+            "{}{} conversations; opened by {}.",
+            label("Who opens"),
+            r.conversations.count,
+            opened.join(", ")
+        );
     }
     let mut first = true;
     for (name, rep) in &r.replies {
-        let who = if *name == r.me { "You".to_string() } else { name.clone() };
-        let _ = writeln!(o, "{}{}", label(if first { "Who replies how fast" } else { "" }), reply_line(&who, rep));
+        let who = if *name == r.me {
+            "You".to_string()
+        } else {
+            name.clone()
+        };
+        let _ = writeln!(
+            o,
+            "{}{}",
+            label(if first { "Who replies how fast" } else { "" }),
+            reply_line(&who, rep)
+        );
         first = false;
     }
     for (key, title) in [("words", "Words"), ("questions", "Questions")] {
         if let Some(Some(s)) = r.balance.components.get(key) {
-            let mine = if key == "words" { &r.messages.words_by } else { &r.messages.questions_by };
-            let theirs: u64 = mine.iter().filter(|(k, _)| **k != r.me).map(|(_, v)| v).sum();
+            let mine = if key == "words" {
+                &r.messages.words_by
+            } else {
+                &r.messages.questions_by
+            };
+            let theirs: u64 = mine
+                .iter()
+                .filter(|(k, _)| **k != r.me)
+                .map(|(_, v)| v)
+                .sum();
             let _ = writeln!(
                 o,
                 "{}You {} ({} vs {}).",
                 label(title),
-                if key == "words" { format!("wrote {} of the words", pct(*s)) } else { format!("asked {} of the questions", pct(*s)) },
+                if key == "words" {
+                    format!("wrote {} of the words", pct(*s))
+                } else {
+                    format!("asked {} of the questions", pct(*s))
+                },
                 mine.get(&r.me).copied().unwrap_or(0),
                 theirs
             );
@@ -109,15 +161,31 @@ pub fn render(r: &Report, color: bool) -> String {
         .iter()
         .map(|(k, v)| format!("{} {v}", if *k == r.me { "you" } else { k.as_str() }))
         .collect();
-    let _ = writeln!(o, "{}Wrote again after their own unanswered conversation: {}.", label("Double texts"), dt.join(", "));
+    let _ = writeln!(
+        o,
+        "{}Wrote again after their own unanswered conversation: {}.",
+        label("Double texts"),
+        dt.join(", ")
+    );
     if r.conversations.count > 0 {
         let closed: Vec<String> = r
             .conversations
             .closed_by
             .iter()
-            .map(|(k, v)| format!("{} {}", if *k == r.me { "you" } else { k.as_str() }, pct(*v as f64 / r.conversations.count as f64)))
+            .map(|(k, v)| {
+                format!(
+                    "{} {}",
+                    if *k == r.me { "you" } else { k.as_str() },
+                    pct(*v as f64 / r.conversations.count as f64)
+                )
+            })
             .collect();
-        let _ = writeln!(o, "{}Last message of a conversation: {}.", label("Who ends"), closed.join(", "));
+        let _ = writeln!(
+            o,
+            "{}Last message of a conversation: {}.",
+            label("Who ends"),
+            closed.join(", ")
+        );
     }
 
     // 2. If you go quiet.
@@ -143,20 +211,42 @@ pub fn render(r: &Report, color: bool) -> String {
                 );
             }
             (Some(m), None) => {
-                let lo = f.ci95_lower_hours.map(|l| format!("at least {}", duration(l * 3600.0))).unwrap_or_else(|| "unknown".into());
-                let _ = writeln!(o, "  If you stay quiet, {them}'s median wait to reach out is about {} (95% CI: {lo}; the upper end is beyond the data).", duration(m * 3600.0));
+                let lo = f
+                    .ci95_lower_hours
+                    .map(|l| format!("at least {}", duration(l * 3600.0)))
+                    .unwrap_or_else(|| "unknown".into());
+                let _ = writeln!(
+                    o,
+                    "  If you stay quiet, {them}'s median wait to reach out is about {} (95% CI: {lo}; the upper end is beyond the data).",
+                    duration(m * 3600.0)
+                );
             }
             (None, _) => {
-                let _ = writeln!(o, "  No forecast: {}", f.null_reason.as_deref().unwrap_or("not enough data."));
+                let _ = writeln!(
+                    o,
+                    "  No forecast: {}",
+                    f.null_reason.as_deref().unwrap_or("not enough data.")
+                );
             }
         }
-        if let (Some(pm), Some(um)) = (f.as_usual.get("partner_first"), f.as_usual.get("you_first")) {
+        if let (Some(pm), Some(um)) = (f.as_usual.get("partner_first"), f.as_usual.get("you_first"))
+        {
             let cells: Vec<String> = ["24h", "72h", "7d"]
                 .iter()
-                .filter_map(|k| Some(format!("within {k}: {them} {} / you {}", pct(*pm.get(*k)?), pct(*um.get(*k)?))))
+                .filter_map(|k| {
+                    Some(format!(
+                        "within {k}: {them} {} / you {}",
+                        pct(*pm.get(*k)?),
+                        pct(*um.get(*k)?)
+                    ))
+                })
                 .collect();
             if !cells.is_empty() {
-                let _ = writeln!(o, "  As you usually behave (who writes first): {}.", cells.join("; "));
+                let _ = writeln!(
+                    o,
+                    "  As you usually behave (who writes first): {}.",
+                    cells.join("; ")
+                );
             }
         }
         let _ = writeln!(o, "  {}", p.dim(&format!("Assumption: {}", f.assumption)));
@@ -167,26 +257,72 @@ pub fn render(r: &Report, color: bool) -> String {
         let _ = writeln!(
             o,
             "\n{}",
-            p.heading(&format!("STEP-BACK FROM {} (window {} days; fast reply = under {} min)", s.date, s.window_days, s.fast_reply_minutes))
+            p.heading(&format!(
+                "STEP-BACK FROM {} (window {} days; fast reply = under {} min)",
+                s.date, s.window_days, s.fast_reply_minutes
+            ))
         );
         let _ = writeln!(o, "  Outcome: {}", p.bold(&outcome_words(&s.outcome, them)));
-        let _ = writeln!(o, "  Compared with {them}'s own usual: {}", p.bold(&usual_words(&s.compared_to_usual)));
+        let _ = writeln!(
+            o,
+            "  Compared with {them}'s own usual: {}",
+            p.bold(&usual_words(&s.compared_to_usual))
+        );
         for line in s.explanation.iter().filter(|l| !s.caveats.contains(l)) {
             let _ = writeln!(o, "    {line}");
         }
-        let _ = writeln!(o, "  Days kept: {:.1}. Breaches: {}.", s.days_kept, s.breaches);
+        let _ = writeln!(
+            o,
+            "  Days kept: {:.1}. Breaches: {}.",
+            s.days_kept, s.breaches
+        );
         for b in s.breach_list.iter().take(12) {
-            let lines = if b.lines.is_empty() { String::new() } else { format!(" [line {}]", b.lines.iter().map(|l| l.to_string()).collect::<Vec<_>>().join(", ")) };
-            let _ = writeln!(o, "    {} {}: {}{lines}", minute(&b.at), b.kind.replace('_', " "), b.detail);
+            let lines = if b.lines.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " [line {}]",
+                    b.lines
+                        .iter()
+                        .map(|l| l.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            };
+            let _ = writeln!(
+                o,
+                "    {} {}: {}{lines}",
+                minute(&b.at),
+                b.kind.replace('_', " "),
+                b.detail
+            );
         }
         if s.breach_list.len() > 12 {
-            let _ = writeln!(o, "    … and {} more (see --json)", s.breach_list.len() - 12);
+            let _ = writeln!(
+                o,
+                "    … and {} more (see --json)",
+                s.breach_list.len() - 12
+            );
         }
         if !s.partner_reach_outs.is_empty() {
-            let _ = writeln!(o, "  {them} reached out {} times since:", s.partner_reach_outs.len());
+            let _ = writeln!(
+                o,
+                "  {them} reached out {} times since:",
+                s.partner_reach_outs.len()
+            );
             for ro in s.partner_reach_outs.iter().take(10) {
-                let sig = if ro.signals.is_empty() { String::new() } else { format!(" — {}", ro.signals.join(", ")) };
-                let _ = writeln!(o, "    {} after {} of silence [line {}]{sig}", minute(&ro.at), duration(ro.hours_after_silence_start * 3600.0), ro.line);
+                let sig = if ro.signals.is_empty() {
+                    String::new()
+                } else {
+                    format!(" — {}", ro.signals.join(", "))
+                };
+                let _ = writeln!(
+                    o,
+                    "    {} after {} of silence [line {}]{sig}",
+                    minute(&ro.at),
+                    duration(ro.hours_after_silence_start * 3600.0),
+                    ro.line
+                );
             }
         }
         for c in &s.caveats {
@@ -195,25 +331,40 @@ pub fn render(r: &Report, color: bool) -> String {
     }
 
     // Signals, with monitoring as a warning sign.
-    let monitoring: Vec<_> = r.signals.iter().filter(|h| h.signal == "MONITORING" && Some(&h.who) == partner.as_ref()).collect();
+    let monitoring: Vec<_> = r
+        .signals
+        .iter()
+        .filter(|h| h.signal == "MONITORING" && Some(&h.who) == partner.as_ref())
+        .collect();
     if !monitoring.is_empty() {
         let _ = writeln!(o, "\n{}", p.warn("A WARNING SIGN WORTH NOTICING"));
         let _ = writeln!(
             o,
             "  {} messages from {them} ask where you are, who you are with, or why you didn't answer (lines {}).",
             monitoring.len(),
-            monitoring.iter().take(8).map(|h| h.line.to_string()).collect::<Vec<_>>().join(", ")
+            monitoring
+                .iter()
+                .take(8)
+                .map(|h| h.line.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         let _ = writeln!(o, "  {}", crate::MONITORING_NOTE);
     }
     let mut counts: std::collections::BTreeMap<(&str, &str), usize> = Default::default();
     for h in &r.signals {
         if h.signal != "MONITORING" {
-            *counts.entry((h.who.as_str(), h.signal.as_str())).or_default() += 1;
+            *counts
+                .entry((h.who.as_str(), h.signal.as_str()))
+                .or_default() += 1;
         }
     }
     if !counts.is_empty() {
-        let _ = writeln!(o, "\n{}", p.heading("WHAT THE MESSAGES SAY (pattern matches, see --json for each message)"));
+        let _ = writeln!(
+            o,
+            "\n{}",
+            p.heading("WHAT THE MESSAGES SAY (pattern matches, see --json for each message)")
+        );
         for ((who, sig), n) in counts {
             let who = if who == r.me { "you" } else { who };
             let _ = writeln!(o, "  {who}: {} × {n}", sig.to_lowercase().replace('_', " "));
@@ -223,28 +374,60 @@ pub fn render(r: &Report, color: bool) -> String {
     // Monthly trend.
     if !r.monthly.is_empty() {
         let _ = writeln!(o, "\n{}", p.heading("MONTH BY MONTH"));
-        let _ = writeln!(o, "  {:<8} {:>13} {:>8} {:>11} {:>14} {:>14} {:>7}", "month", "msgs you/them", "convs", "you opened", "your reply", "their reply", "balance");
+        let _ = writeln!(
+            o,
+            "  {:<8} {:>13} {:>8} {:>11} {:>14} {:>14} {:>7}",
+            "month", "msgs you/them", "convs", "you opened", "your reply", "their reply", "balance"
+        );
         for m in &r.monthly {
             let mine = m.messages.get(&r.me).copied().unwrap_or(0);
-            let theirs: u64 = m.messages.iter().filter(|(k, _)| **k != r.me).map(|(_, v)| v).sum();
-            let their_reply = partner.as_ref().and_then(|n| m.median_reply_seconds.get(n).copied().flatten());
+            let theirs: u64 = m
+                .messages
+                .iter()
+                .filter(|(k, _)| **k != r.me)
+                .map(|(_, v)| v)
+                .sum();
+            let their_reply = partner
+                .as_ref()
+                .and_then(|n| m.median_reply_seconds.get(n).copied().flatten());
             let _ = writeln!(
                 o,
                 "  {:<8} {:>13} {:>8} {:>11} {:>14} {:>14} {:>7}",
                 m.month,
                 format!("{mine}/{theirs}"),
                 m.conversations,
-                m.opening_share.as_ref().map(|s| pct(s.value)).unwrap_or_else(|| "-".into()),
-                m.median_reply_seconds.get(&r.me).copied().flatten().map(duration).unwrap_or_else(|| "-".into()),
+                m.opening_share
+                    .as_ref()
+                    .map(|s| pct(s.value))
+                    .unwrap_or_else(|| "-".into()),
+                m.median_reply_seconds
+                    .get(&r.me)
+                    .copied()
+                    .flatten()
+                    .map(duration)
+                    .unwrap_or_else(|| "-".into()),
                 their_reply.map(duration).unwrap_or_else(|| "-".into()),
-                m.effort_balance_index.map(signed).unwrap_or_else(|| "-".into()),
+                m.effort_balance_index
+                    .map(signed)
+                    .unwrap_or_else(|| "-".into()),
             );
         }
     }
     if !r.changes.is_empty() {
-        let _ = writeln!(o, "\n{}", p.heading("THINGS THAT SHIFTED (exploratory change points)"));
+        let _ = writeln!(
+            o,
+            "\n{}",
+            p.heading("THINGS THAT SHIFTED (exploratory change points)")
+        );
         for c in &r.changes {
-            let _ = writeln!(o, "  around the week of {}: {} went from {} to {}", c.week, c.series.replace('_', " "), level(&c.series, c.before), level(&c.series, c.after));
+            let _ = writeln!(
+                o,
+                "  around the week of {}: {} went from {} to {}",
+                c.week,
+                c.series.replace('_', " "),
+                level(&c.series, c.before),
+                level(&c.series, c.after)
+            );
         }
     }
     let _ = writeln!(
@@ -264,7 +447,12 @@ pub fn render(r: &Report, color: bool) -> String {
 
 fn reply_line(who: &str, r: &Replies) -> String {
     let med = match (r.median_seconds, r.ci95_seconds) {
-        (Some(m), Some([lo, hi])) => format!("median {} (95% CI {}–{})", duration(m), duration(lo), duration(hi)),
+        (Some(m), Some([lo, hi])) => format!(
+            "median {} (95% CI {}–{})",
+            duration(m),
+            duration(lo),
+            duration(hi)
+        ),
         (Some(m), None) => format!("median {} (too few replies for an interval)", duration(m)),
         _ => "no replies".to_string(),
     };
@@ -291,8 +479,12 @@ fn level(series: &str, v: f64) -> String {
 
 pub fn outcome_words(o: &str, them: &str) -> String {
     match o {
-        "plan_not_kept" => "plan not kept — you opened a conversation before they reached out".to_string(),
-        "monitoring" => format!("{them} checked up on you (where are you / who are you with) — a warning sign, not a success"),
+        "plan_not_kept" => {
+            "plan not kept — you opened a conversation before they reached out".to_string()
+        }
+        "monitoring" => format!(
+            "{them} checked up on you (where are you / who are you with) — a warning sign, not a success"
+        ),
         "pursuit_intensified" => format!("{them} wrote and called clearly more than usual"),
         "reached_out" => format!("{them} reached out (opened at least one conversation)"),
         "replied_only" => format!("{them} replied but did not open a conversation"),
@@ -304,7 +496,9 @@ pub fn outcome_words(o: &str, them: &str) -> String {
 
 pub fn usual_words(c: &str) -> String {
     match c {
-        "insufficient_history" => "not enough history to compare (fewer than 5 reach-outs before)".to_string(),
+        "insufficient_history" => {
+            "not enough history to compare (fewer than 5 reach-outs before)".to_string()
+        }
         "sooner" => "sooner than usual".to_string(),
         "later" => "later than usual".to_string(),
         "as_usual" => "as usual — no clear difference from before".to_string(),
@@ -324,7 +518,11 @@ struct Paint(bool);
 
 impl Paint {
     fn wrap(&self, code: &str, s: &str) -> String {
-        if self.0 { format!("\x1b[{code}m{s}\x1b[0m") } else { s.to_string() }
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
     }
     fn bold(&self, s: &str) -> String {
         self.wrap("1", s)
