@@ -524,8 +524,8 @@ impl Band {
     pub fn as_str(self) -> &'static str {
         match self {
             Band::Balanced => "balanced",
-            Band::ModerateImbalance => "moderate imbalance",
-            Band::StrongImbalance => "strong imbalance",
+            Band::ModerateImbalance => "moderate_imbalance",
+            Band::StrongImbalance => "strong_imbalance",
         }
     }
 }

@@ -401,7 +401,7 @@ fn band_thresholds() {
     assert_eq!(Band::of(-0.21), Band::ModerateImbalance);
     assert_eq!(Band::of(0.5), Band::ModerateImbalance);
     assert_eq!(Band::of(0.51), Band::StrongImbalance);
-    assert_eq!(Band::StrongImbalance.as_str(), "strong imbalance");
+    assert_eq!(Band::StrongImbalance.as_str(), "strong_imbalance");
     assert_eq!(balance::ebi(&[None, None]), None);
     // Only the defined shares count: mean(2*1 - 1) = 1.
     assert_eq!(balance::ebi(&[Some(1.0), None]), Some(1.0));

@@ -111,6 +111,11 @@ fn json_report_keeps_the_contract() {
     let ci = v["balance"]["ci95"].as_array().unwrap();
     assert!(ci[0].as_f64().unwrap() <= ebi && ebi <= ci[1].as_f64().unwrap());
     assert!(ebi > 0.2, "the demo has a visible imbalance, got {ebi}");
+    let band = v["balance"]["band"].as_str().unwrap();
+    assert!(
+        ["balanced", "moderate_imbalance", "strong_imbalance"].contains(&band),
+        "band vocabulary: {band}"
+    );
     let f = &v["forecast"];
     for k in [
         "partner_reach_out_median_hours",

@@ -83,7 +83,8 @@ pub struct Conversations {
     pub opening_share_excluding_late_replies: Option<Share>,
     /// Openings by sub-type per person: new_contact, follow_up, possible_late_reply.
     pub open_kinds: BTreeMap<String, BTreeMap<String, u64>>,
-    /// Follow-up openings: the person wrote again after their own unanswered conversation.
+    /// Double texts: follow-up openings (writing again after one's own unanswered
+    /// conversation) plus within-conversation double texts (see docs/metrics.md).
     pub double_texts_by: BTreeMap<String, u64>,
 }
 
