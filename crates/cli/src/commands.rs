@@ -29,7 +29,7 @@ pub fn run(cli: Cli) -> Result<()> {
 
 pub fn open_store(flag: Option<&Path>) -> Result<Store> {
     let path = config::db_path(flag)?;
-    Store::open(&path).with_context(|| format!("cannot open the database {}", path.display()))
+    Ok(Store::open(&path)?)
 }
 
 /// Reads `path` and stores it in one transaction. Returns what was added.
@@ -40,6 +40,17 @@ pub fn import_one(
     tz_name: &str,
 ) -> Result<(Imported, ImportSummary)> {
     let imported = walkaway_import::read_path(path, opts)?;
+    let summary = store_imported(store, path, &imported, tz_name)?;
+    Ok((imported, summary))
+}
+
+/// Stores what was read from `path` in one transaction.
+pub fn store_imported(
+    store: &mut Store,
+    path: &Path,
+    imported: &Imported,
+    tz_name: &str,
+) -> Result<ImportSummary> {
     if imported.parsed.chats.is_empty() && imported.parsed.activity.is_empty() {
         bail!(
             "{}: no chat or activity found in this {} file",
@@ -56,10 +67,9 @@ pub fn import_one(
         modified: imported.modified,
         imported_at: config::now_millis(),
     };
-    let summary = store
+    store
         .import(&meta, &imported.parsed)
-        .with_context(|| format!("{}: could not store the import", path.display()))?;
-    Ok((imported, summary))
+        .with_context(|| format!("{}: could not store the import", path.display()))
 }
 
 fn import(a: ImportArgs) -> Result<()> {
@@ -84,6 +94,16 @@ fn import(a: ImportArgs) -> Result<()> {
                         store
                             .set_me(&c.chat_id, me)
                             .with_context(|| format!("--me for chat {}", c.chat_id))?;
+                    }
+                }
+                for c in &summary.chats {
+                    if let Some(text) = crate::progress::plan_progress(
+                        &store,
+                        &c.chat_id,
+                        &tz,
+                        crate::style::color_stdout(),
+                    )? {
+                        out.write_all(text.as_bytes())?;
                     }
                 }
             }

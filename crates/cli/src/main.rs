@@ -7,6 +7,7 @@ mod args;
 mod chat;
 mod commands;
 mod config;
+mod progress;
 mod report;
 mod style;
 

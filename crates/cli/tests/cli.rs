@@ -406,3 +406,30 @@ fn database_is_private() {
     let mode = std::fs::metadata(env.db()).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o600);
 }
+
+/// `report FILE` on a new chat analyses the parsed events while the database commits; it must
+/// print exactly what importing first and reporting from the database prints.
+#[test]
+fn overlapped_report_equals_report_from_the_database() {
+    let chat = demo_chat();
+    let chat = chat.to_str().unwrap();
+    for extra in [
+        vec!["--stepback", "2026-10-01", "--as-of", "2026-10-31"],
+        vec![],
+    ] {
+        let fast = Env::new();
+        let mut args = vec!["report", chat, "--json", "--tz", "Europe/Berlin"];
+        args.extend(extra.iter().copied());
+        let a = fast.json(&args);
+        let slow = Env::new();
+        slow.cmd()
+            .args(["import", chat, "--tz", "Europe/Berlin"])
+            .assert()
+            .success();
+        let id = a["chat"]["id"].as_str().unwrap().to_string();
+        let mut args = vec!["report", id.as_str(), "--json", "--tz", "Europe/Berlin"];
+        args.extend(extra.iter().copied());
+        let b = slow.json(&args);
+        assert_eq!(a, b, "with {extra:?}");
+    }
+}

@@ -253,82 +253,7 @@ pub fn render(r: &Report, color: bool) -> String {
     }
 
     // 3. The step-back.
-    if let Some(s) = &r.stepback {
-        let _ = writeln!(
-            o,
-            "\n{}",
-            p.heading(&format!(
-                "STEP-BACK FROM {} (window {} days; fast reply = under {} min)",
-                s.date, s.window_days, s.fast_reply_minutes
-            ))
-        );
-        let _ = writeln!(o, "  Outcome: {}", p.bold(&outcome_words(&s.outcome, them)));
-        let _ = writeln!(
-            o,
-            "  Compared with {them}'s own usual: {}",
-            p.bold(&usual_words(&s.compared_to_usual))
-        );
-        for line in s.explanation.iter().filter(|l| !s.caveats.contains(l)) {
-            let _ = writeln!(o, "    {line}");
-        }
-        let _ = writeln!(
-            o,
-            "  Days kept: {:.1}. Breaches: {}.",
-            s.days_kept, s.breaches
-        );
-        for b in s.breach_list.iter().take(12) {
-            let lines = if b.lines.is_empty() {
-                String::new()
-            } else {
-                format!(
-                    " [line {}]",
-                    b.lines
-                        .iter()
-                        .map(|l| l.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            let _ = writeln!(
-                o,
-                "    {} {}: {}{lines}",
-                minute(&b.at),
-                b.kind.replace('_', " "),
-                b.detail
-            );
-        }
-        if s.breach_list.len() > 12 {
-            let _ = writeln!(
-                o,
-                "    … and {} more (see --json)",
-                s.breach_list.len() - 12
-            );
-        }
-        if !s.partner_reach_outs.is_empty() {
-            let _ = writeln!(
-                o,
-                "  {them} reached out {} times since:",
-                s.partner_reach_outs.len()
-            );
-            for ro in s.partner_reach_outs.iter().take(10) {
-                let sig = if ro.signals.is_empty() {
-                    String::new()
-                } else {
-                    format!(" — {}", ro.signals.join(", "))
-                };
-                let _ = writeln!(
-                    o,
-                    "    {} after {} of silence [line {}]{sig}",
-                    minute(&ro.at),
-                    duration(ro.hours_after_silence_start * 3600.0),
-                    ro.line
-                );
-            }
-        }
-        for c in &s.caveats {
-            let _ = writeln!(o, "  {}", p.dim(c));
-        }
-    }
+    o.push_str(&stepback_section(r, color));
 
     // Signals, with monitoring as a warning sign.
     let monitoring: Vec<_> = r
@@ -442,6 +367,92 @@ pub fn render(r: &Report, color: bool) -> String {
             minute(&r.parameters.as_of)
         ))
     );
+    o
+}
+
+/// The step-back section alone: the report shows it, and `walkaway import` shows it after each
+/// import while a plan is active.
+pub fn stepback_section(r: &Report, color: bool) -> String {
+    let mut o = String::new();
+    let p = Paint(color);
+    let them = r.partner.as_deref().unwrap_or("the others");
+    let Some(s) = &r.stepback else {
+        return o;
+    };
+    let _ = writeln!(
+        o,
+        "\n{}",
+        p.heading(&format!(
+            "STEP-BACK FROM {} (window {} days; fast reply = under {} min)",
+            s.date, s.window_days, s.fast_reply_minutes
+        ))
+    );
+    let _ = writeln!(o, "  Outcome: {}", p.bold(&outcome_words(&s.outcome, them)));
+    let _ = writeln!(
+        o,
+        "  Compared with {them}'s own usual: {}",
+        p.bold(&usual_words(&s.compared_to_usual))
+    );
+    for line in s.explanation.iter().filter(|l| !s.caveats.contains(l)) {
+        let _ = writeln!(o, "    {line}");
+    }
+    let _ = writeln!(
+        o,
+        "  Days kept: {:.1}. Breaches: {}.",
+        s.days_kept, s.breaches
+    );
+    for b in s.breach_list.iter().take(12) {
+        let lines = if b.lines.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " [line {}]",
+                b.lines
+                    .iter()
+                    .map(|l| l.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let _ = writeln!(
+            o,
+            "    {} {}: {}{lines}",
+            minute(&b.at),
+            b.kind.replace('_', " "),
+            b.detail
+        );
+    }
+    if s.breach_list.len() > 12 {
+        let _ = writeln!(
+            o,
+            "    … and {} more (see --json)",
+            s.breach_list.len() - 12
+        );
+    }
+    if !s.partner_reach_outs.is_empty() {
+        let _ = writeln!(
+            o,
+            "  {them} reached out {} times since:",
+            s.partner_reach_outs.len()
+        );
+        for ro in s.partner_reach_outs.iter().take(10) {
+            let sig = if ro.signals.is_empty() {
+                String::new()
+            } else {
+                format!(" — {}", ro.signals.join(", "))
+            };
+            let _ = writeln!(
+                o,
+                "    {} after {} of silence [line {}]{sig}",
+                minute(&ro.at),
+                duration(ro.hours_after_silence_start * 3600.0),
+                ro.line
+            );
+        }
+    }
+    for c in &s.caveats {
+        let _ = writeln!(o, "  {}", p.dim(c));
+    }
     o
 }
 
