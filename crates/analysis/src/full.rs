@@ -43,10 +43,25 @@ pub fn analyze_full<'a>(
     } else {
         Matcher::with_user_patterns(&cfg.extra_signal_patterns)?
     };
-    let base = crate::analyze(events, people, cfg);
+    // The signal scan reads the same messages as the reciprocity metrics but depends on none
+    // of them, so it runs beside them on the second core. Results do not depend on timing.
+    let n_people = people
+        .len()
+        .max(cfg.me as usize + 1)
+        .max(cfg.partner.map_or(0, |p| p as usize + 1));
+    let (base, hits) = std::thread::scope(|s| {
+        let scan = s.spawn(|| {
+            let msgs = crate::sorted_messages(events, n_people);
+            signals::scan(&msgs, None, &matcher)
+        });
+        let base = crate::analyze(events, people, cfg);
+        match scan.join() {
+            Ok(hits) => (base, hits),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    });
     let silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);
     let forecast = survival::forecast(&silences);
-    let hits = signals::scan(&base.msgs, None, &matcher);
 
     let stepback = match (cfg.partner, cfg.stepback.as_ref()) {
         (Some(partner), Some(sb)) => {

@@ -2,7 +2,7 @@
 
 use anyhow::{Result, bail};
 use walkaway_model::PersonIdx;
-use walkaway_store::{ChatInfo, LoadedChat, Store};
+use walkaway_store::{ChatInfo, Store};
 
 /// Finds the chat a user meant: an exact id, else a unique case-insensitive title match,
 /// else, with no query, the only chat in the database.
@@ -61,8 +61,11 @@ fn list(chats: &[ChatInfo]) -> String {
 
 /// The user and the partner of a loaded chat: `--me`, else the stored choice, else what the
 /// export tells. Without any, stops with the names to choose from.
-pub fn sides(chat: &LoadedChat, me_flag: Option<&str>) -> Result<(PersonIdx, Option<PersonIdx>)> {
-    let people = &chat.people;
+pub fn sides(
+    people: &[String],
+    known_me: Option<PersonIdx>,
+    me_flag: Option<&str>,
+) -> Result<(PersonIdx, Option<PersonIdx>)> {
     let me = if let Some(name) = me_flag {
         match find_person(people, name) {
             Some(i) => i,
@@ -71,7 +74,7 @@ pub fn sides(chat: &LoadedChat, me_flag: Option<&str>) -> Result<(PersonIdx, Opt
                 names(people)
             ),
         }
-    } else if let Some(i) = chat.me.or(chat.me_hint) {
+    } else if let Some(i) = known_me.filter(|&i| (i as usize) < people.len()) {
         i
     } else {
         bail!(
