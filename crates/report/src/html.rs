@@ -79,9 +79,9 @@ pub fn render(r: &Report) -> String {
     }
     for (name, rep) in &r.replies {
         let who = if *name == r.me {
-            "You".to_string()
+            "You reply".to_string()
         } else {
-            esc(name)
+            format!("{} replies", esc(name))
         };
         let med = match (rep.median_seconds, rep.ci95_seconds) {
             (Some(m), Some([a, b])) => format!(
@@ -99,15 +99,16 @@ pub fn render(r: &Report) -> String {
             .unwrap_or_default();
         let _ = write!(
             o,
-            "<tr><th>{who} replies</th><td>{med}{rate} <span class=\"n\">n = {}</span></td></tr>",
+            "<tr><th>{who}</th><td>{med}{rate} <span class=\"n\">n = {}</span></td></tr>",
             rep.count
         );
     }
     for (k, label) in [("words", "Words"), ("questions", "Questions")] {
         if let Some(Some(s)) = r.balance.components.get(k) {
+            let verb = if k == "questions" { "asked" } else { "wrote" };
             let _ = write!(
                 o,
-                "<tr><th>{label}</th><td>You wrote <b>{}</b> of them</td></tr>",
+                "<tr><th>{label}</th><td>You {verb} <b>{}</b> of them</td></tr>",
                 pct(*s)
             );
         }
@@ -170,7 +171,7 @@ pub fn render(r: &Report) -> String {
             esc(&usual_words(&s.compared_to_usual))
         );
         o.push_str("<ul>");
-        for l in &s.explanation {
+        for l in s.explanation.iter().filter(|l| !s.caveats.contains(l)) {
             let _ = write!(o, "<li>{}</li>", esc(l));
         }
         o.push_str("</ul>");
@@ -379,12 +380,23 @@ fn km_svg(curve: &[[f64; 4]]) -> String {
     );
     for d in [0.0, 0.25, 0.5, 0.75, 1.0] {
         let hrs = tmax * d;
+        let anchor = if d == 0.0 {
+            "start"
+        } else if d == 1.0 {
+            "end"
+        } else {
+            "middle"
+        };
+        let label = if d == 0.0 {
+            "0".to_string()
+        } else {
+            duration(hrs * 3600.0)
+        };
         let _ = write!(
             s,
-            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+            "<text x=\"{:.1}\" y=\"{}\" text-anchor=\"{anchor}\">{label}</text>",
             px(hrs),
-            h - 8.0,
-            duration(hrs * 3600.0)
+            h - 8.0
         );
     }
     s.push_str("</svg><p class=\"n\">Chance that they have not reached out yet, by time since the conversation ended (Kaplan-Meier, with 95% band).</p>");
@@ -433,5 +445,19 @@ const CSS: &str = "body{font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sa
 main{max-width:760px;margin:0 auto;padding:24px}h1{margin:0 0 4px}h2{font-size:1.15em;margin:0 0 8px;color:#4b3fb5}\
 .sub,.n,.ci{color:#6b6880;font-size:.9em}section{background:#fff;border:1px solid #e8e6f0;border-radius:12px;padding:16px 20px;margin:16px 0}\
 .lead{font-size:1.1em}table{border-collapse:collapse;width:100%;font-size:.92em}td,th{padding:4px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}\
-.kv th{width:30%;font-weight:600}svg{width:100%;height:auto;font-size:12px;fill:#6b6880}.warn{border-color:#e0b400;background:#fffbea}\
+.kv th{width:30%;font-weight:600}td:first-child{white-space:nowrap}svg{width:100%;height:auto;font-size:12px;fill:#6b6880}.warn{border-color:#e0b400;background:#fffbea}\
 .caveat{color:#6b6880;font-style:italic}footer{color:#6b6880;font-size:.85em;margin:24px 0}";
+
+#[cfg(test)]
+mod tests {
+    use super::esc;
+
+    #[test]
+    fn escapes_text_from_exports() {
+        assert_eq!(
+            esc("<script>alert('x')</script> & \"Sam\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;Sam&quot;"
+        );
+        assert_eq!(esc("Søren 🌻"), "Søren 🌻");
+    }
+}
