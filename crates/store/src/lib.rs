@@ -295,10 +295,13 @@ impl Store {
     /// Stores a parsed export in one transaction and records the import. See [`import`] for
     /// how chats and events are recognised.
     pub fn import(&mut self, meta: &ImportMeta, parsed: &Parsed) -> Result<ImportSummary> {
-        // A large page cache keeps the whole event B-tree's hot edge in memory during bulk
-        // inserts (negative values are KiB).
+        // Events are written as a few hundred block rows appended at the B-tree's right edge,
+        // so a small page cache is enough: a large one only held every dirty page of the
+        // import in memory until the commit (60 MB more peak memory for a 1M-message chat,
+        // no faster). SQLite spills the excess to the WAL inside the transaction, which stays
+        // uncommitted (and invisible) until the commit (negative values are KiB).
         self.conn
-            .pragma_update(None, "cache_size", -262_144)
+            .pragma_update(None, "cache_size", -8192)
             .db(&self.path)?;
         // IMMEDIATE takes the write lock up front, so a concurrent writer makes this import
         // wait (busy timeout) instead of failing halfway through.
