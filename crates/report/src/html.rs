@@ -225,37 +225,11 @@ pub fn render(r: &Report) -> String {
         o.push_str(&monthly_svg(r));
         o.push_str("<table><tr><th>month</th><th>messages you / them</th><th>conversations</th><th>you opened</th><th>your median reply</th><th>their median reply</th><th>balance</th></tr>");
         for m in &r.monthly {
-            let mine = m.messages.get(&r.me).copied().unwrap_or(0);
-            let theirs: u64 = m
-                .messages
-                .iter()
-                .filter(|(k, _)| **k != r.me)
-                .map(|(_, v)| v)
-                .sum();
-            let tr = r
-                .partner
-                .as_ref()
-                .and_then(|n| m.median_reply_seconds.get(n).copied().flatten());
-            let _ = write!(
-                o,
-                "<tr><td>{}</td><td>{mine} / {theirs}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&m.month),
-                m.conversations,
-                m.opening_share
-                    .as_ref()
-                    .map(|s| pct(s.value))
-                    .unwrap_or_else(|| "-".into()),
-                m.median_reply_seconds
-                    .get(&r.me)
-                    .copied()
-                    .flatten()
-                    .map(duration)
-                    .unwrap_or_else(|| "-".into()),
-                tr.map(duration).unwrap_or_else(|| "-".into()),
-                m.effort_balance_index
-                    .map(signed)
-                    .unwrap_or_else(|| "-".into())
-            );
+            o.push_str("<tr>");
+            for cell in crate::terminal::month_cells(r, m) {
+                let _ = write!(o, "<td>{}</td>", esc(&cell));
+            }
+            o.push_str("</tr>");
         }
         o.push_str("</table></section>");
     }

@@ -305,36 +305,10 @@ pub fn render(r: &Report, color: bool) -> String {
             "month", "msgs you/them", "convs", "you opened", "your reply", "their reply", "balance"
         );
         for m in &r.monthly {
-            let mine = m.messages.get(&r.me).copied().unwrap_or(0);
-            let theirs: u64 = m
-                .messages
-                .iter()
-                .filter(|(k, _)| **k != r.me)
-                .map(|(_, v)| v)
-                .sum();
-            let their_reply = partner
-                .as_ref()
-                .and_then(|n| m.median_reply_seconds.get(n).copied().flatten());
+            let [month, msgs, convs, opened, mine, theirs, balance] = month_cells(r, m);
             let _ = writeln!(
                 o,
-                "  {:<8} {:>13} {:>8} {:>11} {:>14} {:>14} {:>7}",
-                m.month,
-                format!("{mine}/{theirs}"),
-                m.conversations,
-                m.opening_share
-                    .as_ref()
-                    .map(|s| pct(s.value))
-                    .unwrap_or_else(|| "-".into()),
-                m.median_reply_seconds
-                    .get(&r.me)
-                    .copied()
-                    .flatten()
-                    .map(duration)
-                    .unwrap_or_else(|| "-".into()),
-                their_reply.map(duration).unwrap_or_else(|| "-".into()),
-                m.effort_balance_index
-                    .map(signed)
-                    .unwrap_or_else(|| "-".into()),
+                "  {month:<8} {msgs:>13} {convs:>8} {opened:>11} {mine:>14} {theirs:>14} {balance:>7}"
             );
         }
     }
@@ -454,6 +428,38 @@ pub fn stepback_section(r: &Report, color: bool) -> String {
         let _ = writeln!(o, "  {}", p.dim(c));
     }
     o
+}
+
+/// The cells of one row of the monthly table, shared by the text and HTML renderers: month,
+/// messages "you/them", conversations, your opening share, your and their median reply, and
+/// the month's effort balance ("-" where there is no figure).
+pub(crate) fn month_cells(r: &Report, m: &crate::json::Month) -> [String; 7] {
+    let mine = m.messages.get(&r.me).copied().unwrap_or(0);
+    let theirs: u64 = m
+        .messages
+        .iter()
+        .filter(|(k, _)| **k != r.me)
+        .map(|(_, v)| v)
+        .sum();
+    let reply = |name: Option<&String>| {
+        name.and_then(|n| m.median_reply_seconds.get(n).copied().flatten())
+            .map(duration)
+            .unwrap_or_else(|| "-".into())
+    };
+    [
+        m.month.clone(),
+        format!("{mine}/{theirs}"),
+        m.conversations.to_string(),
+        m.opening_share
+            .as_ref()
+            .map(|s| pct(s.value))
+            .unwrap_or_else(|| "-".into()),
+        reply(Some(&r.me)),
+        reply(r.partner.as_ref()),
+        m.effort_balance_index
+            .map(signed)
+            .unwrap_or_else(|| "-".into()),
+    ]
 }
 
 fn reply_line(who: &str, r: &Replies) -> String {

@@ -5,21 +5,18 @@
 //! (Steele et al. 2014) for the bits, Box-Muller for normal draws, and the usual transforms for
 //! lognormal, exponential and geometric draws.
 
-/// A seedable SplitMix64 stream with the draws the simulator needs.
+/// A seedable SplitMix64 stream (the analysis crate's generator) with the draws the simulator
+/// needs.
 #[derive(Clone, Debug)]
-pub struct Rng(u64);
+pub struct Rng(walkaway_analysis::rng::SplitMix64);
 
 impl Rng {
     pub fn new(seed: u64) -> Rng {
-        Rng(seed)
+        Rng(walkaway_analysis::rng::SplitMix64::new(seed))
     }
 
     pub fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next_u64()
     }
 
     /// Uniform float in the open interval (0, 1), so that logarithms are always finite.
