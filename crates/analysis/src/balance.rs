@@ -29,10 +29,13 @@ const QUESTION_MARKS: [char; 11] = [
 ];
 
 fn has_question_mark(text: &str) -> bool {
-    // One memchr-backed scan per mark is far cheaper than one scan testing every mark.
+    // The ASCII mark with memchr; the others in one pass over the characters (a message is
+    // short: one pass beats a dozen substring searches, each with its own setup).
     let found = text.as_bytes().contains(&b'?')
         || (!text.is_ascii()
-            && (QUESTION_MARKS.iter().any(|&m| text.contains(m)) || text.contains('❔')));
+            && text
+                .chars()
+                .any(|c| !c.is_ascii() && (QUESTION_MARKS.contains(&c) || c == '❔')));
     found
         && text.split_whitespace().any(|tok| {
             let mark = tok.as_bytes().contains(&b'?')
@@ -247,15 +250,37 @@ pub const INTERROGATIVE_OPENERS: &[&str] = &[
     "ti va",
 ];
 
+/// FNV-1a: the opener table is looked up once per text message with a short key, where
+/// SipHash's setup would cost more than the rest of the check.
+#[derive(Clone, Copy)]
+struct Fnv(u64);
+
+impl Default for Fnv {
+    fn default() -> Self {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+}
+
+type Openers =
+    std::collections::HashMap<&'static str, Vec<&'static str>, std::hash::BuildHasherDefault<Fnv>>;
+
 /// [`INTERROGATIVE_OPENERS`] grouped by their first word: a message is compared only with the
 /// patterns that share its first word.
-fn openers_by_first_word() -> &'static std::collections::HashMap<&'static str, Vec<&'static str>> {
-    static BY_FIRST: std::sync::OnceLock<
-        std::collections::HashMap<&'static str, Vec<&'static str>>,
-    > = std::sync::OnceLock::new();
+fn openers_by_first_word() -> &'static Openers {
+    static BY_FIRST: std::sync::OnceLock<Openers> = std::sync::OnceLock::new();
     BY_FIRST.get_or_init(|| {
-        let mut m: std::collections::HashMap<&'static str, Vec<&'static str>> =
-            std::collections::HashMap::new();
+        let mut m = Openers::default();
         for p in INTERROGATIVE_OPENERS {
             m.entry(p.split(' ').next().unwrap_or(p))
                 .or_default()
@@ -329,13 +354,17 @@ fn opens_with_interrogative(text: &str) -> bool {
 /// test `fast_words_match_uax29` pins the two together.
 pub fn count_words(text: &str) -> u32 {
     if text.is_ascii() {
-        let b = text.as_bytes();
-        return count_by_classes(|i| b.get(i).map(|&c| ascii_class(c)));
+        return count_ascii_words(text.as_bytes());
     }
-    let mut classes: Vec<WordClass> = Vec::with_capacity(text.len());
+    count_words_non_ascii(text)
+}
+
+/// [`count_words`] of a text known to hold a non-ASCII character.
+fn count_words_non_ascii(text: &str) -> u32 {
+    let mut words = Words::default();
     for c in text.chars() {
         match char_class(c) {
-            Some(Some(k)) => classes.push(k),
+            Some(Some(k)) => words.feed(k),
             // Extend, Format and ZWJ are transparent to the word rules (UAX #29 WB4).
             Some(None) => {}
             None => {
@@ -344,7 +373,132 @@ pub fn count_words(text: &str) -> u32 {
             }
         }
     }
-    count_by_classes(|i| classes.get(i).copied())
+    words.finish()
+}
+
+/// The word-break class of every ASCII byte (indexed by the byte).
+const ASCII_CLASSES: [WordClass; 128] = {
+    let mut t = [WordClass::Other; 128];
+    let mut i = 0;
+    while i < 128 {
+        t[i] = ascii_class(i as u8);
+        i += 1;
+    }
+    t
+};
+
+/// Words of ASCII text, the classes read from a table. The rule (UAX #29 over the classes the
+/// fast path knows): letters, digits and "_" form one segment; a single MidLetter or MidNumLet
+/// between two letters, and a single MidNum or MidNumLet between two digits, join; a segment
+/// counts when it holds a letter or digit.
+fn count_ascii_words(b: &[u8]) -> u32 {
+    use WordClass::{Digit, Letter, MidLetter, MidNum, MidNumLet, Under};
+    let class = |i: usize| {
+        b.get(i)
+            .and_then(|&c| ASCII_CLASSES.get(usize::from(c)))
+            .copied()
+    };
+    let mut count = 0u32;
+    let mut in_word = false;
+    let mut has_alnum = false;
+    let mut prev: Option<WordClass> = None;
+    for (i, &byte) in b.iter().enumerate() {
+        let c = ASCII_CLASSES
+            .get(usize::from(byte))
+            .copied()
+            .unwrap_or(WordClass::Other);
+        if matches!(c, Letter | Digit | Under) {
+            in_word = true;
+            has_alnum |= c != Under;
+        } else {
+            let joins = in_word
+                && match (prev, c) {
+                    (Some(Letter), MidLetter | MidNumLet) => class(i + 1) == Some(Letter),
+                    (Some(Digit), MidNum | MidNumLet) => class(i + 1) == Some(Digit),
+                    _ => false,
+                };
+            if !joins {
+                if in_word && has_alnum {
+                    count = count.saturating_add(1);
+                }
+                in_word = false;
+                has_alnum = false;
+            }
+        }
+        prev = Some(c);
+    }
+    if in_word && has_alnum {
+        count = count.saturating_add(1);
+    }
+    count
+}
+
+/// The rule of [`count_ascii_words`] fed one class at a time: each class is decided once the
+/// next one (or the end) is known, so no buffer of classes is needed.
+#[derive(Default)]
+struct Words {
+    count: u32,
+    in_word: bool,
+    has_alnum: bool,
+    prev: Option<WordClass>,
+    cur: Option<WordClass>,
+}
+
+impl Words {
+    fn feed(&mut self, next: WordClass) {
+        self.step(Some(next));
+        self.prev = self.cur;
+        self.cur = Some(next);
+    }
+
+    fn finish(mut self) -> u32 {
+        self.step(None);
+        if self.in_word && self.has_alnum {
+            self.count = self.count.saturating_add(1);
+        }
+        self.count
+    }
+
+    /// Decides the current class, `next` being the class after it.
+    fn step(&mut self, next: Option<WordClass>) {
+        use WordClass::{Digit, Letter, MidLetter, MidNum, MidNumLet, Under};
+        let Some(c) = self.cur else {
+            return;
+        };
+        if matches!(c, Letter | Digit | Under) {
+            self.in_word = true;
+            self.has_alnum |= c != Under;
+        } else {
+            let joins = self.in_word
+                && match (self.prev, next) {
+                    (Some(Letter), Some(Letter)) => matches!(c, MidLetter | MidNumLet),
+                    (Some(Digit), Some(Digit)) => matches!(c, MidNum | MidNumLet),
+                    _ => false,
+                };
+            if !joins {
+                if self.in_word && self.has_alnum {
+                    self.count = self.count.saturating_add(1);
+                }
+                self.in_word = false;
+                self.has_alnum = false;
+            }
+        }
+    }
+}
+
+/// Words, emoji and question of one text message in one call: an ASCII text is recognised
+/// once and skips the emoji scan (every emoji is outside ASCII). Equal to [`count_words`],
+/// [`count_emoji`] and [`is_question`].
+pub fn text_facts(text: &str) -> (u32, u32, bool) {
+    if text.is_ascii() {
+        (count_ascii_words(text.as_bytes()), 0, is_question(text))
+    } else {
+        (
+            count_words_non_ascii(text),
+            count_emoji(text),
+            is_question(text),
+        )
+    }
 }
 
 /// The UAX #29 word-break classes the fast path knows.
@@ -363,7 +517,7 @@ enum WordClass {
     Other,
 }
 
-fn ascii_class(c: u8) -> WordClass {
+const fn ascii_class(c: u8) -> WordClass {
     match c {
         b'a'..=b'z' | b'A'..=b'Z' => WordClass::Letter,
         b'0'..=b'9' => WordClass::Digit,
@@ -394,42 +548,6 @@ fn char_class(c: char) -> Option<Option<WordClass>> {
         _ => return None,
     };
     Some(Some(class))
-}
-
-/// UAX #29 over a sequence of classes: letters, digits and "_" form one segment; a single
-/// MidLetter or MidNumLet between two letters, and a single MidNum or MidNumLet between two
-/// digits, join; a segment counts when it holds a letter or digit.
-fn count_by_classes(get: impl Fn(usize) -> Option<WordClass>) -> u32 {
-    use WordClass::{Digit, Letter, MidLetter, MidNum, MidNumLet, Under};
-    let mut count = 0u32;
-    let mut in_word = false;
-    let mut has_alnum = false;
-    let mut i = 0usize;
-    while let Some(c) = get(i) {
-        if matches!(c, Letter | Digit | Under) {
-            in_word = true;
-            has_alnum |= c != Under;
-        } else {
-            let joins = in_word
-                && match (i.checked_sub(1).and_then(&get), get(i + 1)) {
-                    (Some(Letter), Some(Letter)) => matches!(c, MidLetter | MidNumLet),
-                    (Some(Digit), Some(Digit)) => matches!(c, MidNum | MidNumLet),
-                    _ => false,
-                };
-            if !joins {
-                if in_word && has_alnum {
-                    count = count.saturating_add(1);
-                }
-                in_word = false;
-                has_alnum = false;
-            }
-        }
-        i += 1;
-    }
-    if in_word && has_alnum {
-        count = count.saturating_add(1);
-    }
-    count
 }
 
 /// Emoji: pictographic characters; a ZWJ sequence, a skin-tone or presentation variant and a

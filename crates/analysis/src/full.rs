@@ -45,21 +45,17 @@ pub fn analyze_full<'a>(
     };
     // The signal scan reads the same messages as the reciprocity metrics but depends on none
     // of them, so it runs beside them on the second core. Results do not depend on timing.
-    let n_people = people
-        .len()
-        .max(cfg.me as usize + 1)
-        .max(cfg.partner.map_or(0, |p| p as usize + 1));
-    let (base, hits) = std::thread::scope(|s| {
-        let scan = s.spawn(|| {
-            let msgs = crate::sorted_messages(events, n_people);
-            signals::scan(&msgs, None, &matcher)
-        });
-        let base = crate::analyze(events, people, cfg);
+    let n_people = crate::analysed_people(people, cfg);
+    let msgs = crate::sorted_messages(events, n_people);
+    let (mut base, hits) = std::thread::scope(|s| {
+        let scan = s.spawn(|| signals::scan(&msgs, None, &matcher));
+        let base = crate::analyze_borrowed(&msgs, n_people, cfg);
         match scan.join() {
             Ok(hits) => (base, hits),
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
+    base.msgs = msgs;
     let silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);
     let forecast = survival::forecast(&silences);
 

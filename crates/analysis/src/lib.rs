@@ -222,20 +222,43 @@ struct Facts {
 /// Analyses one chat. `people` names the participants (`Event::sender` indexes it); senders
 /// beyond it (and beyond `cfg.me`/`cfg.partner`) are not participants and are left out.
 pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Analysis<'a> {
-    let n_people = people
+    let n_people = analysed_people(people, cfg);
+    analyze_sorted(sorted_messages(events, n_people), n_people, cfg)
+}
+
+/// The number of people an analysis indexes: the named participants, and the user and the
+/// partner even if they sent nothing.
+pub fn analysed_people(people: &[String], cfg: &Config) -> usize {
+    people
         .len()
         .max(cfg.me as usize + 1)
-        .max(cfg.partner.map_or(0, |p| p as usize + 1));
-    let msgs = sorted_messages(events, n_people);
+        .max(cfg.partner.map_or(0, |p| p as usize + 1))
+}
+
+/// [`analyze`] from the messages [`sorted_messages`] gives for `n_people` (see
+/// [`analysed_people`]), so that a caller running other scans on them sorts them only once.
+pub fn analyze_sorted<'a>(msgs: Vec<Msg<'a>>, n_people: usize, cfg: &Config) -> Analysis<'a> {
+    let mut a = analyze_borrowed(&msgs, n_people, cfg);
+    a.msgs = msgs;
+    a
+}
+
+/// [`analyze_sorted`] on borrowed messages, so that other scans can read them at the same
+/// time; the result's `msgs` is left empty for the caller to fill with the same messages.
+pub(crate) fn analyze_borrowed<'a>(
+    msgs: &[Msg<'a>],
+    n_people: usize,
+    cfg: &Config,
+) -> Analysis<'a> {
     let (gap, gap_choice) = match cfg.gap {
         Some(g) => (g.max(0), GapChoice::Override),
-        None => conversations::choose_gap(&msgs),
+        None => conversations::choose_gap(msgs),
     };
-    let convs = conversations::segment(&msgs, gap);
-    let turns = replies::turns(&msgs, &convs, gap, cfg.as_of);
+    let convs = conversations::segment(msgs, gap);
+    let turns = replies::turns(msgs, &convs, gap, cfg.as_of);
     let replies = replies::per_person(&turns, n_people);
-    let mut facts = message_facts(&msgs);
-    mark_double_texts(&msgs, &convs, &mut facts);
+    let mut facts = message_facts(msgs);
+    mark_double_texts(msgs, &convs, &mut facts);
 
     let mut by = vec![0u64; n_people];
     let mut effort = vec![PersonEffort::default(); n_people];
@@ -252,7 +275,7 @@ pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Anal
     for (e, k) in effort.iter_mut().zip(&conversations.open_kinds) {
         e.follow_ups = k.follow_up;
     }
-    let balance = effort_balance(&msgs, &convs, &facts, effort, cfg);
+    let balance = effort_balance(msgs, &convs, &facts, effort, cfg);
     let mut clock = LocalClock::new(cfg.tz.clone());
     let local: Vec<(i64, Millis)> = msgs.iter().map(|m| clock.local_day(m.ts)).collect();
     let mut hour_of_week = vec![[0u64; 168]; n_people];
@@ -264,7 +287,7 @@ pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Anal
         }
     }
     let ctx = SeriesInput {
-        msgs: &msgs,
+        msgs,
         convs: &convs,
         turns: &turns,
         facts: &facts,
@@ -282,7 +305,7 @@ pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Anal
             total: msgs.len() as u64,
             by,
         },
-        msgs,
+        msgs: Vec::new(),
         convs,
         turns,
         conversations,
@@ -299,10 +322,11 @@ pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Anal
 fn message_facts(msgs: &[Msg<'_>]) -> Vec<Facts> {
     let one = |m: &Msg<'_>| {
         if m.kind == Kind::Text {
+            let (words, emoji, question) = balance::text_facts(m.text);
             Facts {
-                words: balance::count_words(m.text),
-                emoji: balance::count_emoji(m.text),
-                question: balance::is_question(m.text),
+                words,
+                emoji,
+                question,
                 double_text: false,
             }
         } else {

@@ -347,6 +347,11 @@ impl Matcher {
         scratch.folded.clear();
         fold_text(text, &mut scratch.folded);
         let folded = scratch.folded.as_str();
+        // Most messages match no pattern: a search that may stop at the first match is much
+        // cheaper than finding every matching pattern, so it filters them out first.
+        if !self.set.is_match(folded) {
+            return;
+        }
         let matched = self.set.matches(folded);
         if !matched.matched_any() {
             return;
@@ -669,6 +674,15 @@ fn one_line(s: &str) -> String {
 /// straightens apostrophes and maps no-break spaces to spaces, appending to `out`.
 pub fn fold_text(text: &str, out: &mut String) {
     out.reserve(text.len());
+    if text.is_ascii() {
+        // Most messages: only the case changes, a whole slice at a time.
+        let start = out.len();
+        out.push_str(text);
+        if let Some(added) = out.get_mut(start..) {
+            added.make_ascii_lowercase();
+        }
+        return;
+    }
     for c in text.chars() {
         if c.is_ascii() {
             out.push(c.to_ascii_lowercase());

@@ -632,6 +632,23 @@ proptest! {
     }
 
     #[test]
+    fn fused_text_facts_match_the_separate_counts(
+        s in "[aéA1_.:,;'’‘·ñ \n!?¿¡«»…–😀❤❓\u{FE0F}\u{200D}\u{1F3FD}\u{1F1EB}\u{1F1F7}\u{0301}×ª-]{0,40}"
+    ) {
+        prop_assert_eq!(
+            balance::text_facts(&s),
+            (balance::count_words(&s), balance::count_emoji(&s), balance::is_question(&s))
+        );
+        for opener in ["do you ", "Where do ", "¿Dónde ", "Hast du "] {
+            let t = format!("{opener}{s}");
+            prop_assert_eq!(
+                balance::text_facts(&t),
+                (balance::count_words(&t), balance::count_emoji(&t), balance::is_question(&t))
+            );
+        }
+    }
+
+    #[test]
     fn fast_words_match_uax29(
         s in "[aé1_.:,;'’‘·ñ \n!¿¡«»…–😀❤\u{FE0F}\u{200D}\u{1F3FD}\u{0301}×ª-]{0,40}"
     ) {
