@@ -71,21 +71,47 @@ pub fn run(a: ReportArgs) -> Result<()> {
     let info = chat::resolve(&store, chat_query.as_deref())?;
     let loaded = store.load_chat(&info.id)?;
     timer.lap("load");
-    let (me, partner) = chat::sides(&loaded.people, loaded.me.or(loaded.me_hint), a.me.as_deref())?;
+    let (me, partner) = chat::sides(
+        &loaded.people,
+        loaded.me.or(loaded.me_hint),
+        a.me.as_deref(),
+    )?;
     if a.me.is_some() {
         store.set_me(&info.id, &loaded.people[me as usize])?;
     }
     let as_of = match a.as_of.as_deref() {
         Some(s) => config::end_of_day(config::date("--as-of", s)?, &tz)?,
-        None => info.data_end.or(info.last).unwrap_or_else(config::now_millis),
+        None => info
+            .data_end
+            .or(info.last)
+            .unwrap_or_else(config::now_millis),
     };
     let plan = store.active_plan(&info.id)?;
-    let cfg = settings(&a, &tz, me, partner, as_of, plan.as_ref(), &info, loaded.people.len())?;
+    let cfg = settings(
+        &a,
+        &tz,
+        me,
+        partner,
+        as_of,
+        plan.as_ref(),
+        &info,
+        loaded.people.len(),
+    )?;
     let (accounts, activity) = partner_activity(&store, &a, plan.as_ref())?;
     let analysis = analyze_full(&loaded.events, &loaded.people, &cfg, &activity)
         .map_err(|e| anyhow!("signal patterns: {e}"))?;
     timer.lap("analyse");
-    render(&a, &info, &loaded.people, &loaded.events, &cfg, &tz_name, &analysis, &accounts, &activity)?;
+    render(
+        &a,
+        &info,
+        &loaded.people,
+        &loaded.events,
+        &cfg,
+        &tz_name,
+        &analysis,
+        &accounts,
+        &activity,
+    )?;
     timer.lap("render");
     Ok(())
 }
@@ -183,7 +209,17 @@ fn overlapped(
         store.set_me(&info.id, &people[me as usize])?;
     }
     let analysis = analysis.map_err(|e| anyhow!("signal patterns: {e}"))?;
-    render(a, &info, people, &chat.events, &cfg, tz_name, &analysis, &accounts, &activity)?;
+    render(
+        a,
+        &info,
+        people,
+        &chat.events,
+        &cfg,
+        tz_name,
+        &analysis,
+        &accounts,
+        &activity,
+    )?;
     timer.lap("render");
     Ok(Overlap::Done)
 }
@@ -232,7 +268,11 @@ pub(crate) fn settings(
         bail!("--window and --fast-reply need --stepback DATE (or a stored plan)");
     }
     if partner.is_none() && cfg.stepback.is_some() {
-        let title = if info.title.is_empty() { "this chat" } else { &info.title };
+        let title = if info.title.is_empty() {
+            "this chat"
+        } else {
+            &info.title
+        };
         bail!("a step-back needs a two-person chat; \"{title}\" has {n_people} participants");
     }
     cfg.extra_signal_patterns = user_patterns(a.patterns.as_deref())?;
