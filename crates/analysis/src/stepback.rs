@@ -570,16 +570,36 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     match breaches.first() {
         Some(b) => {
             let count = |k: BreachKind| breaches.iter().filter(|x| x.kind == k).count();
+            let parts: Vec<String> = [
+                (
+                    BreachKind::OpenedConversation,
+                    "conversation you opened",
+                    "conversations you opened",
+                ),
+                (BreachKind::FastReply, "fast reply", "fast replies"),
+                (BreachKind::Call, "call you placed", "calls you placed"),
+                (
+                    BreachKind::LikedOrCommented,
+                    "like or comment on their posts",
+                    "likes or comments on their posts",
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(k, one, many)| match count(k) {
+                0 => None,
+                1 => Some(format!("1 {one}")),
+                n => Some(format!("{n} {many}")),
+            })
+            .collect();
             ex.push(format!(
-                "the plan held for {days_kept:.1} days; {} breaches since: {} conversations you \
-                 opened, {} fast replies, {} calls you placed, {} likes or comments on their posts \
-                 (first: {})",
-                breaches.len(),
-                count(BreachKind::OpenedConversation),
-                count(BreachKind::FastReply),
-                count(BreachKind::Call),
-                count(BreachKind::LikedOrCommented),
-                b.kind.as_str()
+                "the plan held for {days_kept:.1} days; {} since: {} (first: {})",
+                if breaches.len() == 1 {
+                    "1 breach".to_string()
+                } else {
+                    format!("{} breaches", breaches.len())
+                },
+                parts.join(", "),
+                b.kind.as_str().replace('_', " ")
             ));
         }
         None => ex.push(format!(
