@@ -149,6 +149,12 @@ fn json_report_keeps_the_contract() {
         ["insufficient_history", "sooner", "later", "as_usual"]
             .contains(&s["compared_to_usual"].as_str().unwrap())
     );
+    // The weekly series sums to the totals.
+    let weekly = v["weekly"].as_array().unwrap();
+    let weekly_msgs: u64 = weekly.iter().map(|w| w["messages"].as_u64().unwrap()).sum();
+    assert_eq!(weekly_msgs, total);
+    let weekly_opens: u64 = weekly.iter().map(|w| w["openings"].as_u64().unwrap()).sum();
+    assert_eq!(weekly_opens, convs);
     // The whole document round-trips through the wire types with deny_unknown_fields.
     let wire: walkaway_report::json::Report = serde_json::from_value(v.clone()).unwrap();
     assert_eq!(serde_json::to_value(&wire).unwrap(), v);

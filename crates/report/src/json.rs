@@ -29,6 +29,8 @@ pub struct Report {
     pub stepback: Option<Stepback>,
     pub signals: Vec<SignalHit>,
     pub monthly: Vec<Month>,
+    /// ISO weeks (Monday, local time), the series the change points are found in.
+    pub weekly: Vec<Week>,
     pub changes: Vec<Change>,
     /// Messages per hour of the week (Monday 00:00 first, local time), per person.
     pub hour_of_week: BTreeMap<String, Vec<u64>>,
@@ -204,6 +206,21 @@ pub struct Month {
     pub questions: BTreeMap<String, u64>,
     pub double_texts: BTreeMap<String, u64>,
     pub effort_balance_index: Option<f64>,
+}
+
+/// One ISO week of the weekly series.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Week {
+    /// Monday of the week (YYYY-MM-DD).
+    pub week: String,
+    pub messages: u64,
+    pub your_openings: u64,
+    pub openings: u64,
+    pub partner_openings: u64,
+    pub partner_replies: u64,
+    /// Median reply latency of the partner in the week (null without a reply).
+    pub partner_median_reply_seconds: Option<f64>,
 }
 
 /// An exploratory change point in a weekly series.

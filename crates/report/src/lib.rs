@@ -335,6 +335,30 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         })
         .collect();
 
+    let w = &b.weekly;
+    let weekly = (0..w.len())
+        .map(|i| json::Week {
+            week: w
+                .week_start
+                .get(i)
+                .copied()
+                .flatten()
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
+            messages: w.messages.get(i).copied().unwrap_or(0),
+            your_openings: w.user_openings.get(i).copied().unwrap_or(0),
+            openings: w.total_openings.get(i).copied().unwrap_or(0),
+            partner_openings: w.partner_openings.get(i).copied().unwrap_or(0),
+            partner_replies: w.partner_replies.get(i).copied().unwrap_or(0),
+            partner_median_reply_seconds: w
+                .partner_median_latency_ms
+                .get(i)
+                .copied()
+                .filter(|x| x.is_finite())
+                .map(|x| x / 1000.0),
+        })
+        .collect();
+
     let changes = a
         .changes
         .iter()
@@ -391,6 +415,7 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         stepback,
         signals,
         monthly,
+        weekly,
         changes,
         hour_of_week,
     }
