@@ -1,7 +1,5 @@
-//! Speed of `analyze` on a synthetic million-message chat (the product's benchmark size).
-//!
-//! Ignored by default: run it in release with
-//! `cargo test --release -p walkaway-analysis --test reciprocity_perf -- --ignored --nocapture`.
+//! Speed of `analyze` on a synthetic million-message chat (the product's benchmark size), and of
+//! its phases. A benchmark, not a test: `cargo run --release -p walkaway-analysis --example bench`.
 
 use std::time::Instant;
 use walkaway_analysis::rng::SplitMix64;
@@ -63,8 +61,11 @@ fn synthetic(n: usize) -> Vec<Event> {
         .collect()
 }
 
-#[test]
-#[ignore = "timing; run in release"]
+fn main() {
+    one_million_messages();
+    phases();
+}
+
 fn one_million_messages() {
     let events = synthetic(1_000_000);
     let people = vec!["A".to_owned(), "B".to_owned()];
@@ -99,8 +100,6 @@ fn thread_cpu() -> f64 {
         .map_or(0.0, |ns| ns / 1e9)
 }
 
-#[test]
-#[ignore = "timing; run in release"]
 fn phases() {
     use walkaway_analysis::balance;
     let events = synthetic(1_000_000);
