@@ -63,7 +63,12 @@ pub fn store_imported(
         file_hash: imported.file_hash.clone(),
         bytes: imported.bytes,
         format: imported.format.to_string(),
-        tz: tz_name.to_string(),
+        // Only wall-clock formats depend on the zone they are read in.
+        tz: if imported.format.starts_with("whatsapp") {
+            tz_name.to_string()
+        } else {
+            String::new()
+        },
         modified: imported.modified,
         imported_at: config::now_millis(),
     };

@@ -439,3 +439,36 @@ fn overlapped_report_equals_report_from_the_database() {
         assert_eq!(a, b, "with {extra:?}");
     }
 }
+
+/// Regression: WhatsApp times have no zone, so the same export read in another zone has other
+/// instants. Re-importing it with a different --tz must not double the chat; it is refused with
+/// both zones named, and nothing is stored.
+#[test]
+fn reimport_in_another_zone_is_refused_not_doubled() {
+    let env = Env::new();
+    let chat = demo_chat();
+    let chat = chat.to_str().unwrap();
+    env.cmd()
+        .args(["import", chat, "--tz", "UTC"])
+        .assert()
+        .success();
+    let before = env.json(&["chats", "--json"]);
+    let out = env
+        .cmd()
+        .args(["import", chat, "--tz", "Europe/Berlin"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("UTC") && err.contains("Europe/Berlin"),
+        "{err}"
+    );
+    assert_eq!(env.json(&["chats", "--json"]), before);
+    // The same zone again is fine (and adds nothing).
+    env.cmd()
+        .args(["import", chat, "--tz", "UTC"])
+        .assert()
+        .success();
+    assert_eq!(env.json(&["chats", "--json"]), before);
+}

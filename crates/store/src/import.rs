@@ -252,7 +252,10 @@ fn import_chat(
         None => None,
     };
     let (pk, new_chat) = match found {
-        Some(pk) => (pk, false),
+        Some(pk) => {
+            refuse_other_zone(tx, db_path, meta, pk)?;
+            (pk, false)
+        }
         None => {
             let title = match chat.title.as_deref().map(str::trim) {
                 Some(t) if !t.is_empty() => t.to_owned(),
@@ -569,6 +572,41 @@ fn stored_keys(
         }
     }
     Ok(set)
+}
+
+/// Wall-clock formats (WhatsApp) turn into other instants in another zone, so the same export
+/// read in two zones would look like two sets of messages. A chat keeps the zone of its first
+/// zone-dependent import.
+fn refuse_other_zone(
+    tx: &Transaction<'_>,
+    db_path: &str,
+    meta: &ImportMeta,
+    pk: i64,
+) -> Result<()> {
+    if meta.tz.is_empty() {
+        return Ok(());
+    }
+    let other: Option<(String, String)> = tx
+        .query_row(
+            "SELECT i.tz, c.id FROM import i
+               JOIN import_chat ic ON ic.import = i.id
+               JOIN chat c ON c.pk = ic.chat
+              WHERE ic.chat = ?1 AND i.tz <> '' AND i.tz <> ?2
+              LIMIT 1",
+            params![pk, meta.tz],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .db(db_path)?;
+    match other {
+        Some((stored, chat)) => Err(StoreError::ZoneMismatch {
+            path: meta.path.clone(),
+            chat,
+            stored,
+            given: meta.tz.clone(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn create_chat(

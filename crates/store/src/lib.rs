@@ -79,6 +79,17 @@ pub enum StoreError {
     },
     #[error("invalid plan for chat {chat}: {problem}")]
     InvalidPlan { chat: String, problem: String },
+    #[error(
+        "chat {chat} was imported with its times read in {stored}, and this import reads \
+         them in {given}; that would shift every message and store it twice. Import it again \
+         with --tz {stored}"
+    )]
+    ZoneMismatch {
+        path: String,
+        chat: String,
+        stored: String,
+        given: String,
+    },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -107,7 +118,9 @@ pub struct ImportMeta {
     /// Format name as the importer reports it (e.g. "whatsapp"); also the fallback source of
     /// chats whose [`walkaway_model::ParsedChat::source`] is `None`.
     pub format: String,
-    /// Zone the file was read in (IANA name), for formats without zones.
+    /// Zone the file's wall-clock times were read in (IANA name), for formats without zones;
+    /// empty for formats that record instants. A chat refuses an import whose zone differs from
+    /// the one its earlier imports used (the same export would otherwise be stored twice).
     pub tz: String,
     /// The file's modification time, when known.
     pub modified: Option<Millis>,
