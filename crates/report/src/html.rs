@@ -177,8 +177,10 @@ pub fn render(r: &Report) -> String {
         o.push_str("</ul>");
         let _ = write!(
             o,
-            "<p>Days kept: {:.1}. Breaches: {}.</p>",
-            s.days_kept, s.breaches
+            "<p>Days kept: {:.1}. Breaches: {}.<br>{}</p>",
+            s.days_kept,
+            s.breaches,
+            esc(&crate::terminal::instagram_line(s))
         );
         if !s.breach_list.is_empty() {
             o.push_str(

@@ -161,6 +161,12 @@ pub struct Stepback {
     pub reach_outs_before: u64,
     pub explanation: Vec<String>,
     pub caveats: Vec<String>,
+    /// The partner's Instagram accounts checked for your likes and comments (empty: that rule
+    /// was not checked).
+    pub instagram_accounts: Vec<String>,
+    /// Your likes and comments on those accounts in the imported activity, before and after
+    /// the start (0 with accounts given: no Instagram activity export imported, or none on them).
+    pub instagram_activity_records: u64,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

@@ -292,6 +292,8 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
             reach_outs_before: s.before_reach_outs as u64,
             explanation: s.explanation.clone(),
             caveats: s.caveats.iter().map(|c| c.to_string()).collect(),
+            instagram_accounts: input.instagram_accounts.to_vec(),
+            instagram_activity_records: input.activity.len() as u64,
         }
     });
 

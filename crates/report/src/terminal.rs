@@ -375,6 +375,7 @@ pub fn stepback_section(r: &Report, color: bool) -> String {
         "  Days kept: {:.1}. Breaches: {}.",
         s.days_kept, s.breaches
     );
+    let _ = writeln!(o, "  {}", instagram_line(s));
     for b in s.breach_list.iter().take(12) {
         let lines = if b.lines.is_empty() {
             String::new()
@@ -460,6 +461,31 @@ pub(crate) fn month_cells(r: &Report, m: &crate::json::Month) -> [String; 7] {
             .map(signed)
             .unwrap_or_else(|| "-".into()),
     ]
+}
+
+/// Whether the "no likes or comments on their posts" rule could be checked, and against what.
+pub(crate) fn instagram_line(s: &crate::json::Stepback) -> String {
+    let accounts: Vec<String> = s
+        .instagram_accounts
+        .iter()
+        .map(|a| format!("@{a}"))
+        .collect();
+    match (accounts.is_empty(), s.instagram_activity_records) {
+        (true, _) => {
+            "Likes and comments on their posts: not checked (pass --instagram ACCOUNT and \
+                      import your Instagram activity export)."
+                .to_string()
+        }
+        (false, 0) => format!(
+            "Likes and comments on {}: none found in the imported Instagram activity (import your \
+             Instagram export if you have not).",
+            accounts.join(", ")
+        ),
+        (false, n) => format!(
+            "Likes and comments on {}: checked ({n} in your Instagram activity in all).",
+            accounts.join(", ")
+        ),
+    }
 }
 
 fn reply_line(who: &str, r: &Replies) -> String {
