@@ -325,24 +325,12 @@ fn plan_status(a: PlanStatusArgs) -> Result<()> {
         );
     }
     drop(store);
-    report::run(ReportArgs {
-        target: Some(c.id),
-        me: None,
-        read: crate::args::ReadArgs {
-            tz: a.tz,
-            date_order: None,
-        },
-        json: a.json,
-        html: None,
-        stepback: None,
-        window: None,
-        fast_reply: None,
-        as_of: a.as_of,
-        gap: None,
-        instagram: Vec::new(),
-        patterns: None,
-        db: a.db,
-    })
+    let mut args = ReportArgs::for_chat(Some(c.id));
+    args.read.tz = a.tz;
+    args.json = a.json;
+    args.as_of = a.as_of;
+    args.db = a.db;
+    report::run(args)
 }
 
 fn plan_end(a: PlanEndArgs) -> Result<()> {

@@ -8,7 +8,7 @@ use walkaway_model::Source;
 use walkaway_report::Input;
 use walkaway_store::Store;
 
-use crate::args::{DbArg, ReadArgs, ReportArgs};
+use crate::args::ReportArgs;
 use crate::{chat, config, report};
 
 /// The progress text for `chat_id`, or None when it has no active plan.
@@ -38,7 +38,7 @@ pub fn plan_progress(
         .data_end
         .or(info.last)
         .unwrap_or_else(config::now_millis);
-    let args = quiet_args();
+    let args = ReportArgs::for_chat(None);
     let cfg = report::settings(
         &args,
         tz,
@@ -46,7 +46,7 @@ pub fn plan_progress(
         partner,
         as_of,
         Some(&plan),
-        &info,
+        &info.title,
         loaded.people.len(),
     )?;
     let (accounts, activity) = report::partner_activity(store, &args, Some(&plan))?;
@@ -69,26 +69,4 @@ pub fn plan_progress(
     Ok(Some(walkaway_report::terminal::stepback_section(
         &wire, color,
     )))
-}
-
-/// Report settings with every flag at its default, so the stored plan decides.
-fn quiet_args() -> ReportArgs {
-    ReportArgs {
-        target: None,
-        me: None,
-        read: ReadArgs {
-            tz: None,
-            date_order: None,
-        },
-        json: false,
-        html: None,
-        stepback: None,
-        window: None,
-        fast_reply: None,
-        as_of: None,
-        gap: None,
-        instagram: Vec::new(),
-        patterns: None,
-        db: DbArg { db: None },
-    }
 }

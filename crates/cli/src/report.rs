@@ -94,7 +94,7 @@ pub fn run(a: ReportArgs) -> Result<()> {
         partner,
         as_of,
         plan.as_ref(),
-        &info,
+        &info.title,
         loaded.people.len(),
     )?;
     let (accounts, activity) = partner_activity(&store, &a, plan.as_ref())?;
@@ -163,19 +163,16 @@ fn overlapped(
         Some(s) => config::end_of_day(config::date("--as-of", s)?, tz)?,
         None => data_end.unwrap_or_else(config::now_millis),
     };
-    let placeholder = ChatInfo {
-        id: String::new(),
-        title: String::new(),
-        sources: Vec::new(),
-        participants: people.clone(),
-        me: None,
-        messages: 0,
-        events: 0,
-        first: None,
-        last,
-        data_end,
-    };
-    let cfg = settings(a, tz, me, partner, as_of, None, &placeholder, people.len())?;
+    let cfg = settings(
+        a,
+        tz,
+        me,
+        partner,
+        as_of,
+        None,
+        chat.title.as_deref().unwrap_or(""),
+        people.len(),
+    )?;
     let (accounts, activity) = partner_activity(store, a, None)?;
 
     let (stored, analysis) = std::thread::scope(|s| {
@@ -224,6 +221,31 @@ fn overlapped(
     Ok(Overlap::Done)
 }
 
+impl ReportArgs {
+    /// Every flag at its default (the stored plan, if any, decides the step-back), reporting on
+    /// `target`. Used by `plan status` and by the progress shown after an import.
+    pub(crate) fn for_chat(target: Option<String>) -> ReportArgs {
+        ReportArgs {
+            target,
+            me: None,
+            read: crate::args::ReadArgs {
+                tz: None,
+                date_order: None,
+            },
+            json: false,
+            html: None,
+            stepback: None,
+            window: None,
+            fast_reply: None,
+            as_of: None,
+            gap: None,
+            instagram: Vec::new(),
+            patterns: None,
+            db: crate::args::DbArg { db: None },
+        }
+    }
+}
+
 /// Validated analysis settings: the data end, the gap, the step-back (flags first, then the
 /// stored plan, then defaults) and the user's signal patterns.
 #[allow(clippy::too_many_arguments)]
@@ -234,7 +256,7 @@ pub(crate) fn settings(
     partner: Option<PersonIdx>,
     as_of: Millis,
     plan: Option<&Plan>,
-    info: &ChatInfo,
+    title: &str,
     n_people: usize,
 ) -> Result<Config> {
     let mut cfg = Config::new(me, partner, as_of);
@@ -268,11 +290,7 @@ pub(crate) fn settings(
         bail!("--window and --fast-reply need --stepback DATE (or a stored plan)");
     }
     if partner.is_none() && cfg.stepback.is_some() {
-        let title = if info.title.is_empty() {
-            "this chat"
-        } else {
-            &info.title
-        };
+        let title = if title.is_empty() { "this chat" } else { title };
         bail!("a step-back needs a two-person chat; \"{title}\" has {n_people} participants");
     }
     cfg.extra_signal_patterns = user_patterns(a.patterns.as_deref())?;
