@@ -4,12 +4,12 @@
 use std::time::Instant;
 use walkaway_analysis::rng::SplitMix64;
 use walkaway_analysis::{Config, analyze};
-use walkaway_model::{Event, Kind};
+use walkaway_model::{Events, Kind, NewEvent};
 
 /// A two-person chat shaped like the benchmark export (../shared/bench/RESULTS.md: about 170
 /// messages a day, gap p50 60 s, mean 9 words, some non-ASCII words and emoji): sessions
 /// separated by 1-20 h, inside them gaps of seconds to minutes.
-fn synthetic(n: usize) -> Vec<Event> {
+fn synthetic(n: usize) -> Events {
     let vocab = [
         "i", "you", "the", "to", "and", "a", "it", "is", "that", "me", "ok", "yes", "what", "do",
         "love", "can't", "tomorrow", "dinner", "café", "señor", "straße", "déjà", "jaja", "lol",
@@ -19,8 +19,9 @@ fn synthetic(n: usize) -> Vec<Event> {
     let mut rng = SplitMix64::new(7);
     let mut ts: i64 = 1_600_000_000_000;
     let mut who = 0u32;
-    (0..n)
-        .map(|_| {
+    let mut events = Events::with_capacity(n, n * 64);
+    for _ in 0..n {
+        {
             let gap = if rng.below(30) == 0 {
                 3_600_000 + rng.below(72_000_000) as i64
             } else {
@@ -45,20 +46,22 @@ fn synthetic(n: usize) -> Vec<Event> {
             if rng.below(8) == 0 {
                 text.push('?');
             }
-            Event {
+            let kind = if rng.below(18) == 0 {
+                Kind::Media
+            } else {
+                Kind::Text
+            };
+            let _ = events.push(NewEvent {
                 ts,
                 sender: Some(who),
-                kind: if rng.below(18) == 0 {
-                    Kind::Media
-                } else {
-                    Kind::Text
-                },
-                text,
+                kind,
+                text: &text,
                 line: 0,
                 flags: 0,
-            }
-        })
-        .collect()
+            });
+        }
+    }
+    events
 }
 
 fn main() {
@@ -105,22 +108,22 @@ fn phases() {
     let events = synthetic(1_000_000);
     let t = Instant::now();
     let w: u64 = events
-        .iter()
-        .map(|e| u64::from(balance::count_words(&e.text)))
+        .iter_texts()
+        .map(|(_, t)| u64::from(balance::count_words(t)))
         .sum();
     eprintln!("words {w}: {:.3} s", t.elapsed().as_secs_f64());
     let c = thread_cpu();
     let t = Instant::now();
     let w: u64 = events
-        .iter()
-        .map(|e| u64::from(balance::count_emoji(&e.text)))
+        .iter_texts()
+        .map(|(_, t)| u64::from(balance::count_emoji(t)))
         .sum();
     eprintln!("emoji {w}: {:.3} s", t.elapsed().as_secs_f64());
     let c2 = thread_cpu();
     let t = Instant::now();
     let w = events
-        .iter()
-        .filter(|e| balance::is_question(&e.text))
+        .iter_texts()
+        .filter(|(_, t)| balance::is_question(t))
         .count();
     eprintln!(
         "questions {w}: {:.3} s, cpu {:.3} s",

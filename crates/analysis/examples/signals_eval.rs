@@ -7,9 +7,8 @@
 
 use std::time::Instant;
 
-use walkaway_analysis::Msg;
 use walkaway_analysis::signals::{Matcher, evaluate, scan};
-use walkaway_model::Kind;
+use walkaway_model::{Events, Kind, NewEvent};
 
 /// The labelled sets, one per language.
 const SETS: [&str; 6] = [
@@ -95,36 +94,36 @@ fn bench(matcher: &Matcher, labelled: &str) {
         .chain(filler.iter().copied().cycle().take(7000))
         .collect();
     let n = 1_000_000;
-    let msgs: Vec<Msg> = (0..n)
-        .map(|i| Msg {
-            ts: i as i64 * 1000,
-            who: (i % 2) as u32,
-            kind: Kind::Text,
-            text: texts.get(i % texts.len().max(1)).copied().unwrap_or(""),
-            event: i,
-        })
-        .collect();
-    time("labelled texts mixed into filler chat", &msgs, matcher);
-    let quiet: Vec<Msg> = msgs
-        .iter()
-        .enumerate()
-        .map(|(i, m)| Msg {
-            text: filler.get(i % filler.len()).copied().unwrap_or(""),
-            ..*m
-        })
-        .collect();
-    time("filler chat only", &quiet, matcher);
+    let mixed = chat(n, |i| texts.get(i % texts.len().max(1)).copied().unwrap_or(""));
+    let quiet = chat(n, |i| filler.get(i % filler.len()).copied().unwrap_or(""));
+    if let (Some(mixed), Some(quiet)) = (mixed, quiet) {
+        time("labelled texts mixed into filler chat", &mixed, matcher);
+        time("filler chat only", &quiet, matcher);
+    }
 }
 
-fn time(what: &str, msgs: &[Msg], matcher: &Matcher) {
-    let bytes: usize = msgs.iter().map(|m| m.text.len()).sum();
+/// A two-person chat of `n` text messages, a second apart.
+fn chat<'t>(n: usize, pick: impl Fn(usize) -> &'t str) -> Option<Events> {
+    Events::try_from_iter((0..n).map(|i| NewEvent {
+        ts: i as i64 * 1000,
+        sender: Some((i % 2) as u32),
+        kind: Kind::Text,
+        text: pick(i),
+        line: i as u32 + 1,
+        flags: 0,
+    }))
+    .ok()
+}
+
+fn time(what: &str, events: &Events, matcher: &Matcher) {
+    let msgs = walkaway_analysis::messages(events);
     let t = Instant::now();
-    let hits = scan(msgs, None, matcher);
+    let hits = scan(&msgs, events, None, matcher);
     let dt = t.elapsed();
     println!(
         "\nscan, {what}: {} messages ({:.1} MB), {} hits, {:.3} s",
         msgs.len(),
-        bytes as f64 / 1e6,
+        events.text_bytes() as f64 / 1e6,
         hits.len(),
         dt.as_secs_f64()
     );

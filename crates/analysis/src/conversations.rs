@@ -15,7 +15,7 @@
 //! gaps; otherwise the default G is used.
 
 use crate::{HOUR, MINUTE, Millis, Msg};
-use walkaway_model::PersonIdx;
+use walkaway_model::{Events, PersonIdx};
 
 /// Default gap when the data cannot choose one.
 pub const DEFAULT_GAP: Millis = 60 * MINUTE;
@@ -93,7 +93,7 @@ impl Conversation {
 /// Chooses the conversation gap G for `msgs` (sorted by time) as METRICS.md defines it; see
 /// the module documentation for the valley criterion. Never fails: too few gaps or no clear
 /// valley give [`DEFAULT_GAP`] with the reason.
-pub fn choose_gap(msgs: &[Msg<'_>]) -> (Millis, GapChoice) {
+pub fn choose_gap(msgs: &[Msg]) -> (Millis, GapChoice) {
     let n_gaps = msgs.len().saturating_sub(1);
     if n_gaps < MIN_GAPS_FOR_ADAPTIVE {
         return (DEFAULT_GAP, GapChoice::DefaultTooFewGaps);
@@ -217,7 +217,7 @@ fn valley_bin(hist: &[u64]) -> Option<usize> {
 
 /// Splits `msgs` (sorted by time) into conversations with gap `gap`: consecutive messages
 /// belong together when the time between them is at most `gap`.
-pub fn segment(msgs: &[Msg<'_>], gap: Millis) -> Vec<Conversation> {
+pub fn segment(msgs: &[Msg], events: &Events, gap: Millis) -> Vec<Conversation> {
     let mut out: Vec<Conversation> = Vec::new();
     let mut start = 0usize;
     for i in 1..=msgs.len() {
@@ -231,7 +231,7 @@ pub fn segment(msgs: &[Msg<'_>], gap: Millis) -> Vec<Conversation> {
                 Some(prev) => {
                     let closing = &msgs[prev.last];
                     if msgs[first].ts.saturating_sub(closing.ts) < LATE_REPLY_WINDOW
-                        && crate::balance::is_question(closing.text)
+                        && crate::balance::is_question(events.text_at(closing.event))
                     {
                         OpenKind::PossibleLateReply
                     } else {

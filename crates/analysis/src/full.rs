@@ -2,7 +2,7 @@
 //! forecast, signals, the step-back and exploratory change points, composed in one place so
 //! that every caller (the CLI, the simulator's validation) runs exactly the same pipeline.
 
-use walkaway_model::{Activity, Event};
+use walkaway_model::{Activity, Events};
 
 use crate::changepoint::{self, Change};
 use crate::signals::{self, Matcher, Signal, SignalHit};
@@ -21,8 +21,8 @@ pub struct NamedChange {
 }
 
 /// Everything a report shows.
-pub struct FullAnalysis<'a> {
-    pub base: Analysis<'a>,
+pub struct FullAnalysis {
+    pub base: Analysis,
     pub silences: Vec<Silence>,
     pub forecast: Forecast,
     pub signals: Vec<SignalHit>,
@@ -32,12 +32,12 @@ pub struct FullAnalysis<'a> {
 
 /// Runs the full pipeline. `activity` must already be filtered to the partner's accounts.
 /// Errors only when the user's extra signal patterns do not compile.
-pub fn analyze_full<'a>(
-    events: &'a [Event],
+pub fn analyze_full(
+    events: &Events,
     people: &[String],
     cfg: &Config,
     activity: &[Activity],
-) -> Result<FullAnalysis<'a>, String> {
+) -> Result<FullAnalysis, String> {
     let matcher = if cfg.extra_signal_patterns.is_empty() {
         Matcher::try_builtin()?
     } else {
@@ -48,8 +48,8 @@ pub fn analyze_full<'a>(
     let n_people = crate::analysed_people(people, cfg);
     let msgs = crate::sorted_messages(events, n_people);
     let (mut base, hits) = std::thread::scope(|s| {
-        let scan = s.spawn(|| signals::scan(&msgs, None, &matcher));
-        let base = crate::analyze_borrowed(&msgs, n_people, cfg);
+        let scan = s.spawn(|| signals::scan(&msgs, events, None, &matcher));
+        let base = crate::analyze_borrowed(&msgs, events, n_people, cfg);
         match scan.join() {
             Ok(hits) => (base, hits),
             Err(panic) => std::panic::resume_unwind(panic),
@@ -102,7 +102,7 @@ pub fn analyze_full<'a>(
     })
 }
 
-fn weekly_changes(a: &Analysis<'_>) -> Vec<NamedChange> {
+fn weekly_changes(a: &Analysis) -> Vec<NamedChange> {
     let w = &a.weekly;
     let mut out = Vec::new();
     let mut push = |series: &'static str, found: Vec<Change>| {

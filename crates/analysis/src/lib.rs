@@ -23,7 +23,7 @@ pub mod stats;
 pub mod stepback;
 pub mod survival;
 
-use walkaway_model::{Event, Kind, Millis, PersonIdx};
+use walkaway_model::{Event, Events, Kind, Millis, PersonIdx};
 
 use crate::balance::{Balance, ConvEffort, PersonEffort};
 use crate::conversations::{Conversation, GapChoice, OpenKind};
@@ -38,18 +38,19 @@ pub const DAY: Millis = 24 * HOUR;
 
 /// A message (METRICS.md sense: text, media, voice, deleted) reduced to what metrics need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Msg<'a> {
+/// 24 bytes: a chat of a million messages keeps a million of these; the text stays in the
+/// [`Events`] (`events.text_at(m.event)`).
+pub struct Msg {
     pub ts: Millis,
+    /// Index of the originating event in the analysed [`Events`] (evidence links, text).
+    pub event: usize,
     pub who: PersonIdx,
     pub kind: Kind,
-    pub text: &'a str,
-    /// Index of the originating event in the analysed event slice (evidence links).
-    pub event: usize,
 }
 
 /// The messages of `events`, in order: system events, calls and reactions are left out,
 /// and so is any event without a sender.
-pub fn messages(events: &[Event]) -> Vec<Msg<'_>> {
+pub fn messages(events: &[Event]) -> Vec<Msg> {
     events
         .iter()
         .enumerate()
@@ -59,7 +60,6 @@ pub fn messages(events: &[Event]) -> Vec<Msg<'_>> {
                 ts: e.ts,
                 who: e.sender?,
                 kind: e.kind,
-                text: &e.text,
                 event: i,
             })
         })
@@ -168,13 +168,13 @@ pub struct ConversationSummary {
 /// Everything [`analyze`] computes about one chat. Per-person vectors are indexed by
 /// [`PersonIdx`] and have length `n_people`.
 #[derive(Clone, Debug)]
-pub struct Analysis<'a> {
+pub struct Analysis {
     pub me: PersonIdx,
     pub partner: Option<PersonIdx>,
     pub n_people: usize,
     /// The messages, sorted by instant (ties in file order); `Msg::event` indexes the events
     /// given to [`analyze`].
-    pub msgs: Vec<Msg<'a>>,
+    pub msgs: Vec<Msg>,
     /// Conversations over `msgs` (indices into `msgs`).
     pub convs: Vec<Conversation>,
     /// Turns over `msgs` (indices into `msgs` and `convs`).
@@ -198,8 +198,8 @@ pub struct Analysis<'a> {
 pub const MAX_SERIES_DAYS: i64 = 36_525;
 
 /// The messages of `events` sorted by instant (stable), senders outside `0..n_people` dropped.
-pub fn sorted_messages(events: &[Event], n_people: usize) -> Vec<Msg<'_>> {
-    let mut msgs: Vec<Msg<'_>> = messages(events)
+pub fn sorted_messages(events: &[Event], n_people: usize) -> Vec<Msg> {
+    let mut msgs: Vec<Msg> = messages(events)
         .into_iter()
         .filter(|m| (m.who as usize) < n_people)
         .collect();
@@ -221,9 +221,9 @@ struct Facts {
 
 /// Analyses one chat. `people` names the participants (`Event::sender` indexes it); senders
 /// beyond it (and beyond `cfg.me`/`cfg.partner`) are not participants and are left out.
-pub fn analyze<'a>(events: &'a [Event], people: &[String], cfg: &Config) -> Analysis<'a> {
+pub fn analyze(events: &Events, people: &[String], cfg: &Config) -> Analysis {
     let n_people = analysed_people(people, cfg);
-    analyze_sorted(sorted_messages(events, n_people), n_people, cfg)
+    analyze_sorted(sorted_messages(events, n_people), events, n_people, cfg)
 }
 
 /// The number of people an analysis indexes: the named participants, and the user and the
@@ -237,27 +237,28 @@ pub fn analysed_people(people: &[String], cfg: &Config) -> usize {
 
 /// [`analyze`] from the messages [`sorted_messages`] gives for `n_people` (see
 /// [`analysed_people`]), so that a caller running other scans on them sorts them only once.
-pub fn analyze_sorted<'a>(msgs: Vec<Msg<'a>>, n_people: usize, cfg: &Config) -> Analysis<'a> {
-    let mut a = analyze_borrowed(&msgs, n_people, cfg);
+pub fn analyze_sorted(msgs: Vec<Msg>, events: &Events, n_people: usize, cfg: &Config) -> Analysis {
+    let mut a = analyze_borrowed(&msgs, events, n_people, cfg);
     a.msgs = msgs;
     a
 }
 
 /// [`analyze_sorted`] on borrowed messages, so that other scans can read them at the same
 /// time; the result's `msgs` is left empty for the caller to fill with the same messages.
-pub(crate) fn analyze_borrowed<'a>(
-    msgs: &[Msg<'a>],
+pub(crate) fn analyze_borrowed(
+    msgs: &[Msg],
+    events: &Events,
     n_people: usize,
     cfg: &Config,
-) -> Analysis<'a> {
+) -> Analysis {
     let (gap, gap_choice) = match cfg.gap {
         Some(g) => (g.max(0), GapChoice::Override),
         None => conversations::choose_gap(msgs),
     };
-    let convs = conversations::segment(msgs, gap);
+    let convs = conversations::segment(msgs, events, gap);
     let turns = replies::turns(msgs, &convs, gap, cfg.as_of);
     let replies = replies::per_person(&turns, n_people);
-    let mut facts = message_facts(msgs);
+    let mut facts = message_facts(msgs, events);
     mark_double_texts(msgs, &convs, &mut facts);
 
     let mut by = vec![0u64; n_people];
@@ -319,10 +320,10 @@ pub(crate) fn analyze_borrowed<'a>(
 
 /// Words, emoji and questions of each message (text messages only). Large chats are split
 /// over the available cores: word segmentation dominates the cost of an analysis.
-fn message_facts(msgs: &[Msg<'_>]) -> Vec<Facts> {
-    let one = |m: &Msg<'_>| {
+fn message_facts(msgs: &[Msg], events: &Events) -> Vec<Facts> {
+    let one = |m: &Msg| {
         if m.kind == Kind::Text {
-            let (words, emoji, question) = balance::text_facts(m.text);
+            let (words, emoji, question) = balance::text_facts(events.text_at(m.event));
             Facts {
                 words,
                 emoji,
@@ -362,7 +363,7 @@ fn message_facts(msgs: &[Msg<'_>]) -> Vec<Facts> {
 /// Marks within-conversation double texts: a message sent more than
 /// [`balance::DOUBLE_TEXT_PAUSE`] after the same person's previous message of the same
 /// conversation, nobody having written in between.
-fn mark_double_texts(msgs: &[Msg<'_>], convs: &[Conversation], facts: &mut [Facts]) {
+fn mark_double_texts(msgs: &[Msg], convs: &[Conversation], facts: &mut [Facts]) {
     for c in convs {
         for i in c.first + 1..=c.last {
             if let (Some(a), Some(b)) = (msgs.get(i - 1), msgs.get(i))
@@ -418,7 +419,7 @@ fn summarize_conversations(
 
 /// The effort of the user and the partner in each conversation.
 fn conv_efforts(
-    msgs: &[Msg<'_>],
+    msgs: &[Msg],
     convs: &[Conversation],
     facts: &[Facts],
     me: PersonIdx,
@@ -449,7 +450,7 @@ fn conv_efforts(
 }
 
 fn effort_balance(
-    msgs: &[Msg<'_>],
+    msgs: &[Msg],
     convs: &[Conversation],
     facts: &[Facts],
     per_person: Vec<PersonEffort>,
@@ -484,8 +485,8 @@ fn effort_balance(
 }
 
 /// What the series builders read.
-struct SeriesInput<'s, 'a> {
-    msgs: &'s [Msg<'a>],
+struct SeriesInput<'s> {
+    msgs: &'s [Msg],
     convs: &'s [Conversation],
     turns: &'s [Turn],
     facts: &'s [Facts],
@@ -495,7 +496,7 @@ struct SeriesInput<'s, 'a> {
     cfg: &'s Config,
 }
 
-impl SeriesInput<'_, '_> {
+impl SeriesInput<'_> {
     /// First and last local day covered by the series.
     fn day_range(&self) -> Option<(i64, i64)> {
         let last = self.local.last()?.0;
@@ -529,7 +530,7 @@ fn bucket_medians(items: &mut [(usize, Millis)], out: &mut [Option<f64>]) {
     }
 }
 
-fn monthly(x: &SeriesInput<'_, '_>) -> Vec<Month> {
+fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
     let Some((first_day, last_day)) = x.day_range() else {
         return Vec::new();
     };
@@ -689,7 +690,7 @@ fn monthly(x: &SeriesInput<'_, '_>) -> Vec<Month> {
     months
 }
 
-fn weekly(x: &SeriesInput<'_, '_>) -> Weekly {
+fn weekly(x: &SeriesInput<'_>) -> Weekly {
     let Some((first_day, last_day)) = x.day_range() else {
         return Weekly::default();
     };

@@ -32,7 +32,7 @@ pub struct Turn {
 
 /// The turns of `msgs` split by `convs`. `gap` and `as_of` decide whether the final turn is
 /// pending.
-pub fn turns(msgs: &[Msg<'_>], convs: &[Conversation], gap: Millis, as_of: Millis) -> Vec<Turn> {
+pub fn turns(msgs: &[Msg], convs: &[Conversation], gap: Millis, as_of: Millis) -> Vec<Turn> {
     let mut out: Vec<Turn> = Vec::with_capacity(msgs.len() / 2 + 1);
     for (ci, c) in convs.iter().enumerate() {
         let conv_start = out.len();

@@ -14,7 +14,7 @@
 use std::fmt::Write as _;
 
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use walkaway_model::{Kind, Millis, PersonIdx};
+use walkaway_model::{Events, Kind, Millis, PersonIdx};
 
 use crate::Msg;
 
@@ -428,7 +428,7 @@ impl Matcher {
 
 /// The signals in the text messages (and media captions) of `msgs`, per sender.
 /// With `who`, only that person's messages are scanned. Hits are in message order.
-pub fn scan(msgs: &[Msg], who: Option<PersonIdx>, m: &Matcher) -> Vec<SignalHit> {
+pub fn scan(msgs: &[Msg], events: &Events, who: Option<PersonIdx>, m: &Matcher) -> Vec<SignalHit> {
     let mut scratch = Scratch::default();
     let mut hits = Vec::new();
     let mut out = Vec::new();
@@ -436,11 +436,12 @@ pub fn scan(msgs: &[Msg], who: Option<PersonIdx>, m: &Matcher) -> Vec<SignalHit>
         if who.is_some_and(|w| w != msg.who) || !matches!(msg.kind, Kind::Text | Kind::Media) {
             continue;
         }
-        if msg.text.is_empty() {
+        let text = events.text_at(msg.event);
+        if text.is_empty() {
             continue;
         }
         hits.clear();
-        m.detect_into(msg.text, &mut scratch, &mut hits);
+        m.detect_into(text, &mut scratch, &mut hits);
         out.extend(hits.drain(..).map(|h| SignalHit {
             signal: h.signal,
             event: msg.event,
@@ -1177,32 +1178,42 @@ mod tests {
     #[test]
     fn scan_attributes_sender_and_event() {
         let m = Matcher::builtin();
+        // Events 0..=6; messages point at 3, 5 and 6.
+        let texts = ["", "", "", "where are you", "", "i miss you", "i miss you"];
+        let events = Events::try_from_iter(texts.iter().enumerate().map(|(i, t)| {
+            walkaway_model::NewEvent {
+                ts: i as i64,
+                sender: Some(0),
+                kind: Kind::Text,
+                text: t,
+                line: 0,
+                flags: 0,
+            }
+        }))
+        .unwrap();
         let msgs = [
             Msg {
                 ts: 10,
                 who: 0,
                 kind: Kind::Text,
-                text: "where are you",
                 event: 3,
             },
             Msg {
                 ts: 20,
                 who: 1,
                 kind: Kind::Text,
-                text: "i miss you",
                 event: 5,
             },
             Msg {
                 ts: 30,
                 who: 1,
                 kind: Kind::Deleted,
-                text: "i miss you",
                 event: 6,
             },
         ];
-        let all = scan(&msgs, None, &m);
+        let all = scan(&msgs, &events, None, &m);
+        let partner = scan(&msgs, &events, Some(1), &m);
         assert_eq!(all.len(), 2);
-        let partner = scan(&msgs, Some(1), &m);
         assert_eq!(partner.len(), 1);
         let h = partner.first();
         assert_eq!(

@@ -49,7 +49,7 @@ worry you, consider talking to someone you trust";
 #[derive(Clone, Copy)]
 pub struct StepbackInput<'a> {
     /// Messages of the chat (see [`crate::messages`]), sorted by time.
-    pub msgs: &'a [Msg<'a>],
+    pub msgs: &'a [Msg],
     /// Conversations built from `msgs`.
     pub convs: &'a [Conversation],
     /// All events of the chat (calls are read from here, with their sender).

@@ -5,23 +5,30 @@ use proptest::prelude::*;
 use walkaway_analysis::balance::{self, Band};
 use walkaway_analysis::conversations::{self, GapChoice, OpenKind};
 use walkaway_analysis::{Analysis, Config, MINUTE, analyze};
-use walkaway_model::{Event, Kind, Millis};
+use walkaway_model::{Events, Kind, Millis, NewEvent};
+
+/// Test events carry literal texts.
+type Event = NewEvent<'static>;
+
+fn evs(list: &[Event]) -> Events {
+    Events::try_from_iter(list.iter().copied()).unwrap()
+}
 
 /// 2024-01-01T00:00:00Z, a Monday.
 const T0: Millis = 1_704_067_200_000;
 
-fn ev(ts: Millis, who: u32, text: &str) -> Event {
+fn ev(ts: Millis, who: u32, text: &'static str) -> Event {
     Event {
         ts,
         sender: Some(who),
         kind: Kind::Text,
-        text: text.to_owned(),
+        text,
         line: 0,
         flags: 0,
     }
 }
 
-fn at(min: i64, who: u32, text: &str) -> Event {
+fn at(min: i64, who: u32, text: &'static str) -> Event {
     ev(T0 + min * MINUTE, who, text)
 }
 
@@ -64,7 +71,7 @@ fn small_chat() -> Vec<Event> {
 #[test]
 fn conversations_hand_computed() {
     let events = small_chat();
-    let a = analyze(&events, &people(), &cfg());
+    let a = analyze(&evs(&events), &people(), &cfg());
     assert_eq!(a.conversations.gap, 60 * MINUTE);
     assert_eq!(a.conversations.gap_choice, GapChoice::DefaultTooFewGaps);
     assert_eq!(a.conversations.count, 4);
@@ -100,7 +107,7 @@ fn conversations_hand_computed() {
 #[test]
 fn replies_hand_computed() {
     let events = small_chat();
-    let a = analyze(&events, &people(), &cfg());
+    let a = analyze(&evs(&events), &people(), &cfg());
     // Turns: A[m0,m1] B[m2,m3] A[m4] | A[m5] | B[m6] A[m7] B[m8] | A[m9].
     assert_eq!(a.turns.len(), 8);
     // B's replies: m2 - m1 = 10' - 7' = 3'; m8 - m7 = 320' - 305' = 15'.
@@ -130,7 +137,7 @@ fn replies_hand_computed() {
 #[test]
 fn balance_hand_computed() {
     let events = small_chat();
-    let a = analyze(&events, &people(), &cfg());
+    let a = analyze(&evs(&events), &people(), &cfg());
     // Words A: 4 (hi how are you) + 1 + 1 (fine) + 1 + 1 + 1 = 9;
     // B: 2 + 2 + 3 (sorry was busy) + 2 = 9.
     let words = a.balance.words.unwrap();
@@ -157,7 +164,7 @@ fn balance_hand_computed() {
 #[test]
 fn series_hand_computed_utc() {
     let events = small_chat();
-    let a = analyze(&events, &people(), &cfg());
+    let a = analyze(&evs(&events), &people(), &cfg());
     assert_eq!(a.monthly.len(), 1);
     let m = &a.monthly[0];
     assert_eq!((m.year, m.month), (2024, 1));
@@ -199,7 +206,7 @@ fn series_follow_the_zone() {
     let events = small_chat();
     let mut c = cfg();
     c.tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(-5));
-    let a = analyze(&events, &people(), &c);
+    let a = analyze(&evs(&events), &people(), &c);
     assert_eq!(a.monthly.len(), 2);
     assert_eq!((a.monthly[0].year, a.monthly[0].month), (2023, 12));
     assert_eq!(a.monthly[0].messages, [4, 2]);
@@ -230,7 +237,7 @@ fn series_with_daylight_saving_zone() {
     let events = vec![ev(base, 0, "a"), ev(base + 60 * MINUTE, 1, "b")];
     let mut c = cfg();
     c.tz = tz;
-    let a = analyze(&events, &people(), &c);
+    let a = analyze(&evs(&events), &people(), &c);
     assert_eq!(a.hour_of_week[0][6 * 24 + 1], 1);
     assert_eq!(a.hour_of_week[1][6 * 24 + 3], 1);
 }
@@ -245,7 +252,7 @@ fn median_interval_from_order_statistics() {
         events.push(at(start, 0, "x"));
         events.push(at(start + i + 1, 1, "y"));
     }
-    let a = analyze(&events, &people(), &cfg());
+    let a = analyze(&evs(&events), &people(), &cfg());
     let b = &a.replies[1];
     assert_eq!(b.latency.count, 10);
     assert_eq!(b.latency.median_ms, Some(5.5 * 60_000.0));
@@ -257,7 +264,7 @@ fn pending_final_turn_is_not_unanswered() {
     // The data end is 10' after A's last message, inside G: the answer may still come.
     let events = vec![at(0, 1, "hey"), at(5, 0, "hi")];
     let c = Config::new(0, Some(1), T0 + 15 * MINUTE);
-    let a = analyze(&events, &people(), &c);
+    let a = analyze(&evs(&events), &people(), &c);
     assert!(a.turns[1].pending);
     assert_eq!(a.replies[0].unanswered, 0);
     // B's turn was answered by A: 1 of 1; A's pending turn counts for B as nothing: 0 of 0.
@@ -280,7 +287,7 @@ fn chat_with_gaps(gaps: &[Millis]) -> Vec<Event> {
 }
 
 fn gap_of(events: &[Event]) -> (Millis, GapChoice) {
-    let msgs = walkaway_analysis::messages(events);
+    let msgs = walkaway_analysis::messages(&evs(events));
     conversations::choose_gap(&msgs)
 }
 
@@ -332,7 +339,7 @@ fn gap_defaults() {
     let mut c = cfg();
     c.gap = Some(5 * MINUTE);
     let events = small_chat();
-    let a = analyze(&events, &people(), &c);
+    let a = analyze(&evs(&events), &people(), &c);
     assert_eq!(a.conversations.gap_choice, GapChoice::Override);
     assert_eq!(a.conversations.gap, 5 * MINUTE);
 }
@@ -410,13 +417,13 @@ fn band_thresholds() {
 #[test]
 fn determinism_of_the_interval() {
     let chat = random_like_chat(400);
-    let a1 = analyze(&chat, &people(), &cfg());
-    let a2 = analyze(&chat, &people(), &cfg());
+    let a1 = analyze(&evs(&chat), &people(), &cfg());
+    let a2 = analyze(&evs(&chat), &people(), &cfg());
     assert!(a1.balance.ci95.is_some());
     assert_eq!(a1.balance.ci95, a2.balance.ci95);
     let mut other = cfg();
     other.seed = 1;
-    let a3 = analyze(&chat, &people(), &other);
+    let a3 = analyze(&evs(&chat), &people(), &other);
     // A different seed gives a (slightly) different interval around the same point.
     assert_eq!(a1.balance.ebi, a3.balance.ebi);
     assert_ne!(a1.balance.ci95, a3.balance.ci95);
@@ -446,20 +453,20 @@ fn random_like_chat(n: usize) -> Vec<Event> {
 fn unsorted_events_are_sorted_and_keep_their_index() {
     let mut events = small_chat();
     events.reverse();
-    let a = analyze(&events, &people(), &cfg());
+    let a = analyze(&evs(&events), &people(), &cfg());
     let b_events = small_chat();
-    let b = analyze(&b_events, &people(), &cfg());
+    let b = analyze(&evs(&b_events), &people(), &cfg());
     assert_eq!(a.conversations, b.conversations);
     assert_eq!(a.balance.ebi, b.balance.ebi);
     // The first message (m0) is the last event of the reversed slice.
     assert_eq!(a.msgs[0].event, 9);
-    assert_eq!(a.msgs[0].text, "hi, how are you?");
+    assert_eq!(events[9].text, "hi, how are you?");
 }
 
 #[test]
 fn edge_cases() {
     // Empty chat.
-    let a = analyze(&[], &people(), &cfg());
+    let a = analyze(&Events::new(), &people(), &cfg());
     assert_eq!(a.messages.total, 0);
     assert_eq!(a.conversations.count, 0);
     assert_eq!(a.balance.ebi, None);
@@ -467,7 +474,7 @@ fn edge_cases() {
     assert_eq!(a.conversations.opening_share.estimate, None);
     // One person only: the user opens everything, the partner never writes.
     let solo: Vec<Event> = (0..5).map(|i| at(i * 600, 0, "hello?")).collect();
-    let a = analyze(&solo, &people(), &cfg());
+    let a = analyze(&evs(&solo), &people(), &cfg());
     assert_eq!(a.conversations.opened_by, [5, 0]);
     assert_eq!(a.balance.ebi, Some(1.0));
     assert_eq!(a.balance.band, Some(Band::StrongImbalance));
@@ -475,7 +482,7 @@ fn edge_cases() {
     assert_eq!(a.replies[0].reply_rate.n, 0);
     // All at the same instant: one conversation, zero latencies.
     let same: Vec<Event> = (0..300).map(|i| at(0, i % 2, "x")).collect();
-    let a = analyze(&same, &people(), &cfg());
+    let a = analyze(&evs(&same), &people(), &cfg());
     assert_eq!(a.conversations.count, 1);
     assert_eq!(a.replies[1].latency.median_ms, Some(0.0));
     // Huge gaps and extreme instants: no panic, every message counted.
@@ -486,7 +493,7 @@ fn edge_cases() {
         ev(T0, 1, "d"),
         ev(i64::MAX, 0, "e"),
     ];
-    let a = analyze(&huge, &people(), &cfg());
+    let a = analyze(&evs(&huge), &people(), &cfg());
     assert_eq!(a.messages.total, 5);
     // -1 ms and 0 ms are 1 ms apart: one conversation; every other gap is huge.
     assert_eq!(a.conversations.count, 4);
@@ -499,14 +506,14 @@ fn edge_cases() {
         kind: Kind::System,
         ..ev(T0, 0, "encryption")
     });
-    let a = analyze(&odd, &people(), &cfg());
+    let a = analyze(&evs(&odd), &people(), &cfg());
     assert_eq!(a.messages.total, 10);
     // Groups: no partner, no index; per-person figures remain.
     let mut g = cfg();
     g.partner = None;
     let group: Vec<Event> = (0..9).map(|i| at(i, (i % 3) as u32, "hi")).collect();
     let names = vec!["A".into(), "B".into(), "C".into()];
-    let a = analyze(&group, &names, &g);
+    let a = analyze(&evs(&group), &names, &g);
     assert_eq!(a.balance.ebi, None);
     assert_eq!(a.replies.len(), 3);
     // One conversation of 9 one-message turns A B C A B C A B C, none pending (the data end is
@@ -517,7 +524,7 @@ fn edge_cases() {
     );
 }
 
-fn check_mirror(a: &Analysis<'_>, b: &Analysis<'_>) -> Result<(), TestCaseError> {
+fn check_mirror(a: &Analysis, b: &Analysis) -> Result<(), TestCaseError> {
     prop_assert_eq!(a.conversations.count, b.conversations.count);
     prop_assert_eq!(a.conversations.opened_by[0], b.conversations.opened_by[1]);
     prop_assert_eq!(a.conversations.opened_by[1], b.conversations.opened_by[0]);
@@ -584,15 +591,15 @@ proptest! {
         c.bootstrap_reps = 200;
         let e1 = build(&spec, false);
         let e2 = build(&spec, true);
-        let a = analyze(&e1, &people(), &c);
-        let b = analyze(&e2, &people(), &c);
+        let a = analyze(&evs(&e1), &people(), &c);
+        let b = analyze(&evs(&e2), &people(), &c);
         check_mirror(&a, &b)?;
     }
 
     #[test]
     fn latencies_are_within_zero_and_g(spec in arb_chat()) {
         let e = build(&spec, false);
-        let a = analyze(&e, &people(), &cfg());
+        let a = analyze(&evs(&e), &people(), &cfg());
         for t in &a.turns {
             if let Some(l) = t.latency {
                 prop_assert!(l >= 0 && l <= a.conversations.gap);
@@ -606,11 +613,11 @@ proptest! {
     #[test]
     fn adding_a_message_never_decreases_totals(spec in arb_chat(), extra_gap in 0u32..100_000, who in any::<bool>()) {
         let mut e = build(&spec, false);
-        let a = analyze(&e, &people(), &cfg());
+        let a = analyze(&evs(&e), &people(), &cfg());
         let (total, by) = (a.messages.total, a.messages.by.clone());
         let last = e.last().map_or(T0, |x| x.ts);
         e.push(ev(last + Millis::from(extra_gap) * 1000, u32::from(who), "more"));
-        let b = analyze(&e, &people(), &cfg());
+        let b = analyze(&evs(&e), &people(), &cfg());
         prop_assert_eq!(b.messages.total, total + 1);
         for (x, y) in by.iter().zip(&b.messages.by) {
             prop_assert!(y >= x);
@@ -679,11 +686,11 @@ fn gap_valley_ignores_same_minute_zero_gaps() {
             let r = next();
             let mins = if r % 3 == 0 { 0 } else { (r >> 8) % 21 };
             t += (mins * 60_000) as i64;
-            events.push(walkaway_model::Event {
+            events.push(Event {
                 ts: t,
                 sender: Some(i % 2),
                 kind: walkaway_model::Kind::Text,
-                text: "hey".into(),
+                text: "hey",
                 line: events.len() as u32 + 1,
                 flags: 0,
             });
@@ -691,7 +698,7 @@ fn gap_valley_ignores_same_minute_zero_gaps() {
         // Between conversations: 6 to 48 hours.
         t += ((6 + next() % 43) * 3_600_000) as i64;
     }
-    let msgs = walkaway_analysis::messages(&events);
+    let msgs = walkaway_analysis::messages(&evs(&events));
     let (g, choice) = choose_gap(&msgs);
     assert_eq!(choice, GapChoice::Valley);
     assert!(

@@ -9,7 +9,7 @@ use walkaway_analysis::stepback::{
 };
 use walkaway_analysis::survival::{Silence, SilenceEnd};
 use walkaway_analysis::{DAY, HOUR, MINUTE, StepbackConfig, messages};
-use walkaway_model::{Activity, ActivityKind, Event, Kind, Millis, Source};
+use walkaway_model::{Activity, ActivityKind, Events, Kind, Millis, NewEvent, Source};
 
 const ME: u32 = 0;
 const HIM: u32 = 1;
@@ -20,7 +20,7 @@ const D: Millis = T0 + 60 * DAY;
 /// A chat under construction: messages and calls in time order.
 #[derive(Default)]
 struct Chat {
-    events: Vec<Event>,
+    events: Events,
     activity: Vec<Activity>,
 }
 
@@ -30,14 +30,17 @@ impl Chat {
     }
 
     fn event(&mut self, ts: Millis, who: u32, kind: Kind) -> usize {
-        self.events.push(Event {
-            ts,
-            sender: Some(who),
-            kind,
-            text: "x".to_owned(),
-            line: self.events.len() as u32 + 1,
-            flags: 0,
-        });
+        let line = self.events.len() as u32 + 1;
+        self.events
+            .push(NewEvent {
+                ts,
+                sender: Some(who),
+                kind,
+                text: "x",
+                line,
+                flags: 0,
+            })
+            .unwrap();
         self.events.len() - 1
     }
 
@@ -78,7 +81,7 @@ impl Chat {
             "test chats must be built in time order"
         );
         let msgs = messages(&self.events);
-        let convs = segment(&msgs, HOUR);
+        let convs = segment(&msgs, &self.events, HOUR);
         let cfg = StepbackConfig {
             start: D,
             date: jiff::civil::date(2024, 4, 30),

@@ -329,7 +329,7 @@ fn render(
     events: &[Event],
     cfg: &Config,
     tz_name: &str,
-    analysis: &FullAnalysis<'_>,
+    analysis: &FullAnalysis,
     accounts: &[String],
     activity: &[Activity],
 ) -> Result<()> {

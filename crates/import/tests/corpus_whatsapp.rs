@@ -194,8 +194,8 @@ fn chat_miner_targets() {
         // The colon inside the text is kept.
         assert!(
             c.events
-                .iter()
-                .any(|e| e.text == "Lorem ipsum : dolor sit amet.")
+                .iter_texts()
+                .any(|(_, t)| t == "Lorem ipsum : dolor sit amet.")
         );
     }
     for (f, rows) in [
@@ -242,21 +242,20 @@ fn chatistics() {
     // The sender-less info line is not a message.
     assert!(
         c.events
-            .iter()
-            .any(|e| e.kind == Kind::System && e.text == "This is an info entry")
+            .iter_texts()
+            .any(|(e, t)| e.kind == Kind::System && t == "This is an info entry")
     );
     assert_eq!(sender(c, msgs[0]), Some("Alice Placeholder"));
     // The "empty" message holds invisible C1 control characters, then the header-looking line.
-    assert!(c.events.iter().any(|e| {
-        e.text.contains('\n')
-            && e.text
-                .ends_with("\n[1.2.2019, 00:00:00] John Doe: this line is not a message on its own")
+    assert!(c.events.iter_texts().any(|(_, t)| {
+        t.contains('\n')
+            && t.ends_with("\n[1.2.2019, 00:00:00] John Doe: this line is not a message on its own")
     }));
-    assert!(c.events.iter().any(|e| e.text
+    assert!(c.events.iter_texts().any(|(_, t)| t
         == "What is that?\n2/11/19, 14:48 Alice Placeholder: this is a message from another chat!"));
     let last = *msgs.last().unwrap();
     assert_eq!(
-        c.events[last].text,
+        c.events.text_at(last),
         "This is the last message of this test file."
     );
     assert_eq!(sender(c, last), Some("Alice Placeholder"));
@@ -309,7 +308,7 @@ fn chatistics() {
             (
                 wall(c.events[k].ts),
                 sender(c, k).unwrap_or(""),
-                c.events[k].text.as_str(),
+                c.events.text_at(k),
             )
         })
         .collect();
@@ -429,9 +428,9 @@ fn chat_analytics_and_others() {
             vec!["Alice", "Bob", "Eve", "Mallory", "Trent"],
             "{f}"
         );
-        let boiii = c.events.iter().find(|e| e.text == "boiii").unwrap();
+        let (boiii, _) = c.events.iter_texts().find(|(_, t)| *t == "boiii").unwrap();
         assert_eq!(wall(boiii.ts), "2020-09-12T23:55:00", "{f}");
-        assert!(c.events.iter().any(|e| e.text == "👩🏻‍⚖️"));
+        assert!(c.events.iter_texts().any(|(_, t)| t == "👩🏻‍⚖️"));
         assert_eq!(
             c.events.iter().filter(|e| e.kind.is_message()).count(),
             11,
@@ -448,7 +447,7 @@ fn chat_analytics_and_others() {
     let c = only_chat(&i);
     assert_eq!(c.events.len(), 5);
     // The peer keeps the file's final newline; we do not (a final newline ends the line).
-    assert_eq!(c.events[4].text, "How are you?\n\nIs everything alright?");
+    assert_eq!(c.events.text_at(4), "How are you?\n\nIs everything alright?");
     assert_eq!(kinds(c).get(&Kind::System), Some(&2));
 
     let i = import(&dir, "whatstk__pokemon.txt", &utc());

@@ -15,7 +15,7 @@ fn render(i: &Imported) -> String {
         let _ = writeln!(out, "title: {:?}", c.title);
         let _ = writeln!(out, "people: {:?}", c.people);
         let _ = writeln!(out, "me_hint: {:?}", c.me_hint);
-        for e in &c.events {
+        for (e, text) in c.events.iter_texts() {
             let ts = jiff::Timestamp::from_millisecond(e.ts)
                 .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
                 .unwrap_or_default();
@@ -26,7 +26,7 @@ fn render(i: &Imported) -> String {
                 e.line,
                 e.kind.as_str(),
                 e.flags,
-                e.text
+                text
             );
         }
     }

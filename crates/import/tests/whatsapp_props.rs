@@ -66,8 +66,8 @@ proptest! {
         let dt0 = jiff::Timestamp::from_millisecond(base).unwrap().to_zoned(jiff::tz::TimeZone::UTC);
         text.insert_str(0, &format!("{}, 00:00 - Z: 13th\n", dt0.strftime("%d/%m/%Y")));
         let out = whatsapp::parse(&text, &utc());
-        let got: Vec<(i64, String, String)> = out.chat.events.iter().skip(1).map(|e| {
-            (e.ts, out.chat.people[e.sender.unwrap() as usize].clone(), e.text.clone())
+        let got: Vec<(i64, String, String)> = out.chat.events.iter_texts().skip(1).map(|(e, t)| {
+            (e.ts, out.chat.people[e.sender.unwrap() as usize].clone(), t.to_owned())
         }).collect();
         prop_assert_eq!(got, want);
     }

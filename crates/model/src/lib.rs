@@ -150,21 +150,203 @@ pub mod flags {
     pub const OUT_OF_ORDER: u8 = 8;
 }
 
-/// One event of a chat, as read from a source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One event of a chat, as read from a source. Its text lives in the [`Events`] that holds
+/// it: `events.text(e)`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Event {
     /// Instant in UTC.
     pub ts: Millis,
     /// Index into [`ParsedChat::people`]; `None` for system events.
     pub sender: Option<PersonIdx>,
     pub kind: Kind,
-    /// Message text (empty for pure media); for calls a short description; for system
-    /// events the system text. Never logged.
-    pub text: String,
+    /// Where the text is in [`Events`]' text buffer.
+    text: Span,
     /// 1-based line (or record number) in the source, for diagnostics and evidence links.
     pub line: u32,
     /// See [`flags`].
     pub flags: u8,
+}
+
+/// A byte range of an [`Events`] text buffer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+/// An event to add to [`Events`], with its text borrowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewEvent<'t> {
+    pub ts: Millis,
+    pub sender: Option<PersonIdx>,
+    pub kind: Kind,
+    /// Message text (empty for pure media); for calls a short description; for system
+    /// events the system text. Never logged.
+    pub text: &'t str,
+    pub line: u32,
+    pub flags: u8,
+}
+
+/// The texts of one chat's events passed 4 GiB, the most one [`Events`] holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextsFull;
+
+impl fmt::Display for TextsFull {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the chat's message texts exceed 4 GiB")
+    }
+}
+
+impl std::error::Error for TextsFull {}
+
+/// The events of one chat, in order, with all their texts in one buffer.
+///
+/// A chat can hold millions of events; one heap string per text would cost an allocation and
+/// about 40 bytes of overhead each. Here an event is 32 bytes and its text is a range of a
+/// single buffer, so a chat takes little more memory than its texts. The list derefs to
+/// `[Event]`; [`Events::text`] gives an event's text.
+#[derive(Clone, Default)]
+pub struct Events {
+    list: Vec<Event>,
+    texts: String,
+}
+
+impl Events {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Room for `events` events and `text_bytes` bytes of text. Capacity that is never used
+    /// costs address space, not memory, so a generous estimate is cheap.
+    pub fn with_capacity(events: usize, text_bytes: usize) -> Self {
+        Events {
+            list: Vec::with_capacity(events),
+            texts: String::with_capacity(text_bytes),
+        }
+    }
+
+    /// Appends an event. Fails, adding nothing, when the texts would pass 4 GiB.
+    pub fn push(&mut self, e: NewEvent<'_>) -> Result<(), TextsFull> {
+        let start = u32::try_from(self.texts.len()).map_err(|_| TextsFull)?;
+        let len = u32::try_from(e.text.len()).map_err(|_| TextsFull)?;
+        start.checked_add(len).ok_or(TextsFull)?;
+        self.texts.push_str(e.text);
+        self.list.push(Event {
+            ts: e.ts,
+            sender: e.sender,
+            kind: e.kind,
+            text: Span { start, len },
+            line: e.line,
+            flags: e.flags,
+        });
+        Ok(())
+    }
+
+    /// The text of an event of this list.
+    pub fn text(&self, e: &Event) -> &str {
+        let start = e.text.start as usize;
+        self.texts
+            .get(start..start + e.text.len as usize)
+            .unwrap_or("")
+    }
+
+    /// The text of the event at `index` ("" when there is none).
+    pub fn text_at(&self, index: usize) -> &str {
+        self.list.get(index).map_or("", |e| self.text(e))
+    }
+
+    /// The events with their texts.
+    pub fn iter_texts(&self) -> impl ExactSizeIterator<Item = (&Event, &str)> + '_ {
+        self.list.iter().map(|e| (e, self.text(e)))
+    }
+
+    /// A list of the given events, in order.
+    pub fn try_from_iter<'t>(
+        events: impl IntoIterator<Item = NewEvent<'t>>,
+    ) -> Result<Self, TextsFull> {
+        let mut out = Events::new();
+        for e in events {
+            out.push(e)?;
+        }
+        Ok(out)
+    }
+
+    /// Keeps the events for which `keep(event, text)` is true, in order.
+    pub fn retain(&mut self, mut keep: impl FnMut(&Event, &str) -> bool) {
+        let mut texts = String::with_capacity(self.texts.len());
+        let old = std::mem::take(&mut self.texts);
+        self.list.retain_mut(|e| {
+            let start = e.text.start as usize;
+            let text = old.get(start..start + e.text.len as usize).unwrap_or("");
+            if !keep(e, text) {
+                return false;
+            }
+            // Offsets cannot overflow: the kept texts are a part of the old ones.
+            e.text.start = texts.len() as u32;
+            texts.push_str(text);
+            true
+        });
+        self.texts = texts;
+    }
+
+    /// Bytes of text held.
+    pub fn text_bytes(&self) -> usize {
+        self.texts.len()
+    }
+
+    /// Releases unused capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.list.shrink_to_fit();
+        self.texts.shrink_to_fit();
+    }
+}
+
+impl std::ops::Deref for Events {
+    type Target = [Event];
+
+    fn deref(&self) -> &[Event] {
+        &self.list
+    }
+}
+
+/// Events can be reordered and their fields changed in place; their texts cannot.
+impl std::ops::DerefMut for Events {
+    fn deref_mut(&mut self) -> &mut [Event] {
+        &mut self.list
+    }
+}
+
+impl<'a> IntoIterator for &'a Events {
+    type Item = &'a Event;
+    type IntoIter = std::slice::Iter<'a, Event>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.list.iter()
+    }
+}
+
+/// Equal when the events are equal one by one, texts included (wherever they are stored).
+impl PartialEq for Events {
+    fn eq(&self, other: &Self) -> bool {
+        let fields = |e: &Event| (e.ts, e.sender, e.kind, e.line, e.flags);
+        self.len() == other.len()
+            && self
+                .iter_texts()
+                .zip(other.iter_texts())
+                .all(|((a, ta), (b, tb))| fields(a) == fields(b) && ta == tb)
+    }
+}
+
+impl Eq for Events {}
+
+impl fmt::Debug for Events {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Texts are private: the count and byte size only, even in debug output.
+        f.debug_struct("Events")
+            .field("len", &self.list.len())
+            .field("text_bytes", &self.texts.len())
+            .finish()
+    }
 }
 
 /// A chat as one importer understood it.
@@ -176,7 +358,7 @@ pub struct ParsedChat {
     /// Display names of the participants, in first-seen order. `Event::sender` indexes this.
     pub people: Vec<String>,
     /// Events in source order (ties keep file order).
-    pub events: Vec<Event>,
+    pub events: Events,
     /// The participant the export says is the user (e.g. wrote "You deleted this message").
     pub me_hint: Option<PersonIdx>,
     /// The export's own creation time, where the format records one.
@@ -283,6 +465,46 @@ mod tests {
         for a in ActivityKind::ALL {
             assert_eq!(ActivityKind::parse(a.as_str()), Some(a));
         }
+    }
+
+    #[test]
+    fn events_keep_their_texts() {
+        let mut ev = Events::new();
+        for (i, t) in ["hi", "", "ça va?\nyes"].into_iter().enumerate() {
+            let pushed = ev.push(NewEvent {
+                ts: i as Millis,
+                sender: Some(0),
+                kind: Kind::Text,
+                text: t,
+                line: i as u32 + 1,
+                flags: 0,
+            });
+            assert_eq!(pushed, Ok(()));
+        }
+        assert_eq!(ev.len(), 3);
+        let texts: Vec<&str> = ev.iter_texts().map(|(_, t)| t).collect();
+        assert_eq!(texts, ["hi", "", "ça va?\nyes"]);
+        assert_eq!(ev.text_at(2), "ça va?\nyes");
+        assert_eq!(ev.text_at(9), "");
+        assert_eq!(std::mem::size_of::<Event>(), 32);
+        // Equality is by content, not by buffer layout.
+        let mut other = Events::new();
+        for (e, t) in ev.iter_texts() {
+            let _ = other.push(NewEvent {
+                ts: e.ts,
+                sender: e.sender,
+                kind: e.kind,
+                text: t,
+                line: e.line,
+                flags: e.flags,
+            });
+        }
+        assert_eq!(ev, other);
+        ev.retain(|_, t| !t.is_empty());
+        let texts: Vec<&str> = ev.iter_texts().map(|(_, t)| t).collect();
+        assert_eq!(texts, ["hi", "ça va?\nyes"]);
+        // Debug output never shows texts.
+        assert!(!format!("{ev:?}").contains("hi"));
     }
 
     #[test]

@@ -28,7 +28,7 @@ pub struct Input<'a> {
     pub events: &'a [Event],
     pub cfg: &'a Config,
     pub tz_name: &'a str,
-    pub analysis: &'a FullAnalysis<'a>,
+    pub analysis: &'a FullAnalysis,
     /// The partner's accounts whose likes/comments count as breaches.
     pub instagram_accounts: &'a [String],
     /// The activity the step-back looked at (indexes of breaches point here).

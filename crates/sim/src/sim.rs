@@ -13,7 +13,7 @@
 use crate::civil::{self, DAY, HOUR, MINUTE};
 use crate::rng::Rng;
 use crate::text;
-use walkaway_model::{Event, Kind, Millis, ParsedChat, PersonIdx, Source};
+use walkaway_model::{Events, Kind, Millis, NewEvent, ParsedChat, PersonIdx, Source};
 
 /// Index of the user in every simulated chat.
 pub const USER: PersonIdx = 0;
@@ -513,22 +513,20 @@ fn assemble(p: &Params, mut raw: Vec<Raw>) -> ParsedChat {
     // unless it is the very first line.
     raw.sort_by_key(|r| (r.ts, u8::from(r.who.is_some() || r.ts > p.start)));
     let mut line = 1u32;
-    let events = raw
-        .into_iter()
-        .map(|r| {
-            let e = Event {
-                ts: r.ts,
-                sender: r.who,
-                kind: r.kind,
-                line,
-                flags: 0,
-                text: r.text,
-            };
-            let extra = e.text.matches('\n').count() as u32;
-            line = line.saturating_add(1 + extra);
-            e
-        })
-        .collect();
+    let mut events = Events::new();
+    for r in raw {
+        // A simulated history is far below the 4 GiB a chat's texts may reach.
+        let _ = events.push(NewEvent {
+            ts: r.ts,
+            sender: r.who,
+            kind: r.kind,
+            text: &r.text,
+            line,
+            flags: 0,
+        });
+        let extra = r.text.matches('\n').count() as u32;
+        line = line.saturating_add(1 + extra);
+    }
     ParsedChat {
         source: Some(Source::WhatsApp),
         title: Some(p.partner.name.clone()),

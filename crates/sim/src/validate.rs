@@ -123,10 +123,10 @@ fn monitoring_events(sim: &Sim) -> Vec<usize> {
     let d = sim.truth.stepback.unwrap_or(i64::MAX);
     sim.chat
         .events
-        .iter()
+        .iter_texts()
         .enumerate()
-        .filter(|(_, e)| e.ts >= d && e.sender == Some(PARTNER))
-        .filter(|(_, e)| presets::MONITORING_LINES.contains(&e.text.as_str()))
+        .filter(|(_, (e, _))| e.ts >= d && e.sender == Some(PARTNER))
+        .filter(|(_, (_, text))| presets::MONITORING_LINES.contains(text))
         .map(|(i, _)| i)
         .collect()
 }

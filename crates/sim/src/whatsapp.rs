@@ -30,7 +30,7 @@ pub fn header(ts: walkaway_model::Millis) -> String {
 /// The whole chat as an Android en-US export, one event per entry, `\n` line endings.
 pub fn render_android_en_us(chat: &ParsedChat) -> String {
     let mut out = String::new();
-    for e in &chat.events {
+    for (e, text) in chat.events.iter_texts() {
         out.push_str(&header(e.ts));
         out.push_str(" - ");
         let name = e
@@ -40,7 +40,7 @@ pub fn render_android_en_us(chat: &ParsedChat) -> String {
             out.push_str(name);
             out.push_str(": ");
         }
-        out.push_str(&e.text);
+        out.push_str(text);
         out.push('\n');
     }
     out
@@ -49,7 +49,7 @@ pub fn render_android_en_us(chat: &ParsedChat) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use walkaway_model::{Event, Kind};
+    use walkaway_model::{Events, Kind, NewEvent};
 
     #[test]
     fn header_uses_twelve_hour_clock() {
@@ -64,18 +64,18 @@ mod tests {
 
     #[test]
     fn renders_system_and_multiline() {
-        let ev = |ts, sender, kind, text: &str| Event {
+        let ev = |ts, sender, kind, text: &'static str| NewEvent {
             ts,
             sender,
             kind,
-            text: text.to_owned(),
+            text,
             line: 0,
             flags: 0,
         };
         let d = civil::midnight(2026, 2, 1);
         let chat = ParsedChat {
             people: vec!["Alex".into(), "Sam".into()],
-            events: vec![
+            events: Events::try_from_iter([
                 ev(
                     d,
                     None,
@@ -84,7 +84,8 @@ mod tests {
                 ),
                 ev(d + civil::MINUTE, Some(0), Kind::Text, "one\ntwo"),
                 ev(d + 2 * civil::MINUTE, Some(7), Kind::Text, "orphan"),
-            ],
+            ])
+            .unwrap(),
             ..ParsedChat::default()
         };
         assert_eq!(

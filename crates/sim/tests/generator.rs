@@ -128,9 +128,9 @@ fn monitoring_lines_appear_after_d() {
     let hits = sim
         .chat
         .events
-        .iter()
-        .filter(|e| e.ts >= d && e.sender == Some(PARTNER))
-        .filter(|e| presets::MONITORING_LINES.contains(&e.text.as_str()))
+        .iter_texts()
+        .filter(|(e, _)| e.ts >= d && e.sender == Some(PARTNER))
+        .filter(|(_, text)| presets::MONITORING_LINES.contains(text))
         .count();
     assert!(hits >= 2, "{hits} monitoring lines");
 }
@@ -162,25 +162,25 @@ fn demo_story_holds() {
     );
     let has = |who, text: &str| {
         chat.events
-            .iter()
-            .any(|e| e.sender == Some(who) && e.text.contains(text))
+            .iter_texts()
+            .any(|(e, t)| e.sender == Some(who) && t.contains(text))
     };
     assert!(has(USER, "You deleted this message"));
     assert!(has(PARTNER, "I kind of miss you"));
     let where_after = chat
         .events
-        .iter()
-        .filter(|e| e.ts >= d && e.sender == Some(PARTNER) && e.text.contains("where are you?"))
+        .iter_texts()
+        .filter(|(e, t)| e.ts >= d && e.sender == Some(PARTNER) && t.contains("where are you?"))
         .count();
     assert_eq!(where_after, 2);
     assert!(chat.events.iter().any(|e| e.kind == Kind::MissedCall));
     assert!(chat.events.iter().any(|e| e.kind == Kind::Voice));
-    assert!(chat.events.iter().any(|e| e.text.contains('\n')));
+    assert!(chat.events.iter_texts().any(|(_, t)| t.contains('\n')));
     let words = |who| {
         chat.events
-            .iter()
-            .filter(|e| e.sender == Some(who) && e.kind == Kind::Text)
-            .map(|e| e.text.split_whitespace().count())
+            .iter_texts()
+            .filter(|(e, _)| e.sender == Some(who) && e.kind == Kind::Text)
+            .map(|(_, t)| t.split_whitespace().count())
             .sum::<usize>()
     };
     assert!(words(USER) > words(PARTNER));

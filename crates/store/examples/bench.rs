@@ -7,7 +7,7 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use walkaway_model::{Event, Kind, Parsed, ParsedChat, Source};
+use walkaway_model::{Events, Kind, NewEvent, Parsed, ParsedChat, Source};
 use walkaway_store::{ImportMeta, Store};
 
 /// Synthetic chat: two senders, about 75 bytes of text per message, a message every ~40 s
@@ -24,7 +24,7 @@ fn synthetic(n: usize) -> Parsed {
         state ^= state << 17;
         state
     };
-    let mut events = Vec::with_capacity(n);
+    let mut events = Events::with_capacity(n, n * 72);
     let mut ts: i64 = 1_600_000_000_000;
     for i in 0..n {
         let r = next();
@@ -39,11 +39,11 @@ fn synthetic(n: usize) -> Parsed {
             text.push_str(w);
             text.push(' ');
         }
-        events.push(Event {
+        let _ = events.push(NewEvent {
             ts,
             sender: Some((r >> 20) as u32 % 2),
             kind: Kind::Text,
-            text,
+            text: &text,
             line: i as u32 + 1,
             flags: 0,
         });

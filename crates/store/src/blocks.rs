@@ -17,7 +17,7 @@
 use std::collections::HashSet;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use walkaway_model::{Event, Kind, Millis, PersonIdx};
+use walkaway_model::{Event, Events, Kind, Millis, NewEvent, PersonIdx};
 
 /// Events per block: large enough that per-row costs vanish, small enough to keep a block's
 /// blobs in a few hundred KiB.
@@ -88,7 +88,7 @@ impl BlockWriter {
     }
 
     /// Adds one event; `sender` is the stored member number.
-    pub fn push(&mut self, e: &Event, fp: i64, sub: u32, sender: Option<u32>) {
+    pub fn push(&mut self, e: &Event, text: &str, fp: i64, sub: u32, sender: Option<u32>) {
         if self.n == 0 {
             self.data.push(DATA_VERSION);
             self.first_ts = e.ts;
@@ -105,7 +105,7 @@ impl BlockWriter {
         self.data.push(e.flags);
         self.data.extend_from_slice(&e.line.to_le_bytes());
         // Texts longer than 4 GiB cannot come out of any export; they are cut at the limit.
-        let text = e.text.as_bytes();
+        let text = text.as_bytes();
         let len = u32::try_from(text.len()).unwrap_or(u32::MAX);
         self.data.extend_from_slice(&len.to_le_bytes());
         self.data
@@ -130,7 +130,7 @@ pub fn decode(
     data: &[u8],
     import: i64,
     people: usize,
-    events: &mut Vec<Event>,
+    events: &mut Events,
     ties: &mut Vec<TieKey>,
 ) -> Result<(), &'static str> {
     let mut r = Reader { b: data };
@@ -155,14 +155,16 @@ pub fn decode(
         let len = r.u32()? as usize;
         let text = r.take(len)?;
         let text = std::str::from_utf8(text).map_err(|_| "event text (not utf-8)")?;
-        events.push(Event {
-            ts,
-            sender,
-            kind,
-            text: text.to_owned(),
-            line,
-            flags,
-        });
+        events
+            .push(NewEvent {
+                ts,
+                sender,
+                kind,
+                text,
+                line,
+                flags,
+            })
+            .map_err(|_| "event texts (over 4 GiB)")?;
         ties.push(TieKey {
             ts,
             sub,
@@ -203,30 +205,38 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
 
-    fn ev(ts: i64, sender: Option<u32>, kind: Kind, text: &str, line: u32) -> Event {
-        Event {
+    fn ev(ts: i64, sender: Option<u32>, kind: Kind, text: &str, line: u32) -> NewEvent<'_> {
+        NewEvent {
             ts,
             sender,
             kind,
-            text: text.to_owned(),
+            text,
             line,
             flags: 5,
         }
     }
 
+    fn events(list: &[NewEvent<'_>]) -> Events {
+        let mut out = Events::new();
+        for e in list {
+            out.push(*e).map_err(|e| e.to_string()).unwrap();
+        }
+        out
+    }
+
     #[test]
     fn round_trip() {
-        let input = vec![
+        let input = events(&[
             ev(10, Some(1), Kind::Text, "héllo", 3),
             ev(10, None, Kind::System, "", 4),
             ev(-5, Some(0), Kind::Voice, "x", 9),
-        ];
+        ]);
         let mut w = BlockWriter::default();
-        for (i, e) in input.iter().enumerate() {
-            w.push(e, i as i64 * 7, i as u32, e.sender);
+        for (i, (e, t)) in input.iter_texts().enumerate() {
+            w.push(e, t, i as i64 * 7, i as u32, e.sender);
         }
         assert_eq!((w.n, w.first_ts, w.last_ts), (3, -5, 10));
-        let (mut events, mut ties) = (Vec::new(), Vec::new());
+        let (mut events, mut ties) = (Events::new(), Vec::new());
         decode(&w.keys, &w.data, 4, 2, &mut events, &mut ties)
             .map_err(String::from)
             .unwrap();
@@ -240,8 +250,11 @@ mod tests {
     #[test]
     fn malformed_blocks_are_errors_not_panics() {
         let mut w = BlockWriter::default();
-        w.push(&ev(1, Some(1), Kind::Text, "abc", 1), 0, 0, Some(1));
-        let (mut events, mut ties) = (Vec::new(), Vec::new());
+        let one = events(&[ev(1, Some(1), Kind::Text, "abc", 1)]);
+        if let Some(e) = one.first() {
+            w.push(e, one.text(e), 0, 0, Some(1));
+        }
+        let (mut events, mut ties) = (Events::new(), Vec::new());
         // Sender 1 with a single person is out of range.
         assert!(decode(&w.keys, &w.data, 1, 1, &mut events, &mut ties).is_err());
         for cut in 0..w.data.len() {

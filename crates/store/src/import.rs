@@ -29,7 +29,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use walkaway_model::{Kind, Millis, Parsed, ParsedChat, Source};
+use walkaway_model::{Event, Kind, Millis, Parsed, ParsedChat, Source};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::blocks::{BLOCK_EVENTS, BlockWriter, KeySet, extend_keys};
@@ -139,13 +139,25 @@ fn clamp(v: u64) -> i64 {
 struct Keyed {
     /// Index into `ParsedChat::events`.
     idx: u32,
-    /// Position among the events of the same instant, in file order.
-    sub: u32,
+    /// Position among the events of the same instant, in file order, with [`Keyed::DUP`]
+    /// set when the event has the same instant and fingerprint as an earlier event of this
+    /// file (only on a hash collision, since identical events differ by their ordinal): such
+    /// an event is stored once, like a UNIQUE constraint would. Packed so that a keyed event
+    /// takes 16 bytes: a million-event import keeps a million of them.
+    sub_dup: u32,
     fp: i64,
-    /// Same instant and fingerprint as an earlier event of this file (only on a hash
-    /// collision, since identical events differ by their ordinal): stored once, like a
-    /// UNIQUE constraint would.
-    dup: bool,
+}
+
+impl Keyed {
+    const DUP: u32 = 1 << 31;
+
+    fn sub(&self) -> u32 {
+        self.sub_dup & !Self::DUP
+    }
+
+    fn dup(&self) -> bool {
+        self.sub_dup & Self::DUP != 0
+    }
 }
 
 fn import_chat(
@@ -173,9 +185,8 @@ fn import_chat(
         return Err(invalid("it has more than 4294967295 events".to_owned()));
     }
 
-    // The sender name of each event: system events never have one.
+    // Every sender must be a listed person; system events never have one.
     let people = chat.people.len();
-    let mut senders: Vec<Option<&str>> = Vec::with_capacity(chat.events.len());
     let mut is_participant = vec![false; people];
     let mut range: Option<(Millis, Millis)> = None;
     let mut sorted = true;
@@ -187,28 +198,19 @@ fn import_chat(
                 (lo.min(e.ts), hi.max(e.ts))
             }
         });
-        if u32::try_from(e.text.len()).is_err() {
-            return Err(invalid(format!(
-                "the event at line {} has a text longer than 4 GiB",
-                e.line
-            )));
-        }
-        let name = match e.sender {
-            Some(s) if e.kind != Kind::System => {
-                let name = chat.people.get(s as usize).ok_or_else(|| {
-                    invalid(format!(
+        if let Some(s) = e.sender
+            && e.kind != Kind::System
+        {
+            match is_participant.get_mut(s as usize) {
+                Some(flag) => *flag = true,
+                None => {
+                    return Err(invalid(format!(
                         "the event at line {} names person {s} but the chat lists {people}",
                         e.line
-                    ))
-                })?;
-                if let Some(flag) = is_participant.get_mut(s as usize) {
-                    *flag = true;
+                    )));
                 }
-                Some(name.as_str())
             }
-            _ => None,
-        };
-        senders.push(name);
+        }
     }
     let me_hint = match chat.me_hint {
         None => None,
@@ -233,7 +235,7 @@ fn import_chat(
         participants.join(&KEY_SEP.to_string())
     };
 
-    let keyed = key_events(chat, &senders, sorted);
+    let keyed = key_events(chat, sorted);
 
     // Find or create the stored chat.
     let found: Option<i64> = tx
@@ -347,7 +349,7 @@ fn import_chat(
             let Some(e) = chat.events.get(k.idx as usize) else {
                 continue;
             };
-            if k.dup || stored.contains(&(e.ts, k.fp)) {
+            if k.dup() || stored.contains(&(e.ts, k.fp)) {
                 present += 1;
                 continue;
             }
@@ -357,7 +359,7 @@ fn import_chat(
                 e.sender
                     .and_then(|s| member_of.get(s as usize).copied().flatten())
             };
-            block.push(e, k.fp, k.sub, sender);
+            block.push(e, chat.events.text(e), k.fp, k.sub(), sender);
             if block.n >= BLOCK_EVENTS {
                 flush(&mut block)?;
             }
@@ -424,9 +426,17 @@ fn import_chat(
     })
 }
 
+/// The name of an event's sender as the fingerprint knows it: system events have none.
+fn sender_name<'c>(chat: &'c ParsedChat, e: &Event) -> Option<&'c str> {
+    match e.sender {
+        Some(s) if e.kind != Kind::System => chat.people.get(s as usize).map(String::as_str),
+        _ => None,
+    }
+}
+
 /// Orders the events by instant (stable, so ties keep file order) and computes each one's
 /// position among same-instant events and its fingerprint.
-fn key_events(chat: &ParsedChat, senders: &[Option<&str>], sorted: bool) -> Vec<Keyed> {
+fn key_events(chat: &ParsedChat, sorted: bool) -> Vec<Keyed> {
     let events = &chat.events;
     let mut order: Vec<u32> = (0..events.len() as u32).collect();
     if !sorted {
@@ -437,9 +447,9 @@ fn key_events(chat: &ParsedChat, senders: &[Option<&str>], sorted: bool) -> Vec<
     let ident = |i: u32| {
         let e = events.get(i as usize);
         (
-            senders.get(i as usize).copied().flatten(),
+            e.and_then(|e| sender_name(chat, e)),
             e.map_or(0, |e| e.kind.code()),
-            e.map_or("", |e| e.text.as_str()),
+            e.map_or("", |e| events.text(e)),
         )
     };
 
@@ -486,9 +496,8 @@ fn key_events(chat: &ParsedChat, senders: &[Option<&str>], sorted: bool) -> Vec<
             };
             out.push(Keyed {
                 idx: i,
-                sub: pos as u32,
+                sub_dup: (pos as u32 & !Keyed::DUP) | if dup { Keyed::DUP } else { 0 },
                 fp,
-                dup,
             });
         }
         start = end;
@@ -672,38 +681,29 @@ pub(crate) fn members(conn: &Connection, pk: i64) -> rusqlite::Result<Vec<String
 #[cfg(test)]
 mod tests {
     use super::*;
-    use walkaway_model::Event;
+    use walkaway_model::{Events, NewEvent};
 
-    fn ev(ts: i64, sender: Option<u32>, text: &str) -> Event {
-        Event {
+    fn ev(ts: i64, sender: Option<u32>, text: &str) -> NewEvent<'_> {
+        NewEvent {
             ts,
             sender,
             kind: Kind::Text,
-            text: text.to_owned(),
+            text,
             line: 0,
             flags: 0,
         }
     }
 
-    fn keyed(events: Vec<Event>) -> Vec<(u32, u32, i64)> {
+    fn keyed(events: Vec<NewEvent<'_>>) -> Vec<(u32, u32, i64)> {
         let chat = ParsedChat {
             people: vec!["A".into(), "B".into()],
-            events,
+            events: Events::try_from_iter(events).unwrap(),
             ..ParsedChat::default()
         };
-        let senders: Vec<Option<&str>> = chat
-            .events
-            .iter()
-            .map(|e| {
-                e.sender
-                    .and_then(|s| chat.people.get(s as usize))
-                    .map(String::as_str)
-            })
-            .collect();
         let sorted = chat.events.is_sorted_by_key(|e| e.ts);
-        key_events(&chat, &senders, sorted)
+        key_events(&chat, sorted)
             .into_iter()
-            .map(|k| (k.idx, k.sub, k.fp))
+            .map(|k| (k.idx, k.sub(), k.fp))
             .collect()
     }
 
@@ -749,7 +749,7 @@ mod tests {
             let name = if e.sender == Some(0) { "A" } else { "B" };
             assert_eq!(
                 *fp,
-                crate::fingerprint(Some(name), Kind::Text, &e.text, ordinal) as i64
+                crate::fingerprint(Some(name), Kind::Text, e.text, ordinal) as i64
             );
         }
     }

@@ -22,7 +22,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use walkaway_model::{Activity, ActivityKind, Event, Millis, Parsed, PersonIdx, Source};
+use walkaway_model::{Activity, ActivityKind, Event, Events, Millis, Parsed, PersonIdx, Source};
 
 pub use fingerprint::fingerprint;
 
@@ -178,7 +178,7 @@ pub struct LoadedChat {
     /// Participant names; `Event::sender` indexes this.
     pub people: Vec<String>,
     /// Events sorted by instant; ties keep the source file's order.
-    pub events: Vec<Event>,
+    pub events: Events,
     /// The stored choice of [`Store::set_me`].
     pub me: Option<PersonIdx>,
     /// Who the export itself says the user is, when it says.
@@ -382,9 +382,9 @@ impl Store {
         })
     }
 
-    fn load_events(&self, pk: i64, info: &ChatInfo, people: usize) -> Result<Vec<Event>> {
+    fn load_events(&self, pk: i64, info: &ChatInfo, people: usize) -> Result<Events> {
         let capacity = usize::try_from(info.events).unwrap_or(0).min(1 << 26);
-        let mut events = Vec::with_capacity(capacity);
+        let mut events = Events::with_capacity(capacity, 0);
         let mut ties = Vec::with_capacity(capacity);
         let mut stmt = self
             .conn
@@ -406,9 +406,13 @@ impl Store {
             blocks::decode(keys, data, import, people, &mut events, &mut ties).map_err(corrupt)?;
         }
         if !ties.is_sorted() {
-            let mut keyed: Vec<(blocks::TieKey, Event)> = ties.into_iter().zip(events).collect();
+            // Reorder the events (their texts stay where they are in the buffer).
+            let mut keyed: Vec<(blocks::TieKey, Event)> =
+                ties.into_iter().zip(events.iter().copied()).collect();
             keyed.sort_by_key(|(k, _)| *k);
-            events = keyed.into_iter().map(|(_, e)| e).collect();
+            for (slot, (_, e)) in events.iter_mut().zip(keyed) {
+                *slot = e;
+            }
         }
         Ok(events)
     }

@@ -1,6 +1,6 @@
 //! Integration tests of the store through its public API, on real database files.
 
-use walkaway_model::{Activity, ActivityKind, Event, Kind, Parsed, ParsedChat, Source};
+use walkaway_model::{Activity, ActivityKind, Events, Kind, NewEvent, Parsed, ParsedChat, Source};
 use walkaway_store::{ImportMeta, Plan, Store, StoreError};
 
 fn meta(path: &str, hash: &str) -> ImportMeta {
@@ -15,8 +15,8 @@ fn meta(path: &str, hash: &str) -> ImportMeta {
     }
 }
 
-fn ev(ts: i64, sender: Option<u32>, text: &str, line: u32) -> Event {
-    Event {
+fn ev(ts: i64, sender: Option<u32>, text: &str, line: u32) -> NewEvent<'_> {
+    NewEvent {
         ts,
         sender,
         kind: if sender.is_some() {
@@ -24,24 +24,27 @@ fn ev(ts: i64, sender: Option<u32>, text: &str, line: u32) -> Event {
         } else {
             Kind::System
         },
-        text: text.to_owned(),
+        text,
         line,
         flags: 0,
     }
 }
 
+fn events<'t>(list: impl IntoIterator<Item = NewEvent<'t>>) -> Events {
+    Events::try_from_iter(list).unwrap()
+}
+
 /// A two-person WhatsApp chat of `n` messages, one a minute, alternating senders.
 fn chat(people: &[&str], n: usize) -> ParsedChat {
-    let events = (0..n)
-        .map(|i| {
-            ev(
-                1_600_000_000_000 + 60_000 * i as i64,
-                Some((i % people.len()) as u32),
-                &format!("message {i}"),
-                i as u32 + 1,
-            )
-        })
-        .collect();
+    let texts: Vec<String> = (0..n).map(|i| format!("message {i}")).collect();
+    let events = events(texts.iter().enumerate().map(|(i, text)| {
+        ev(
+            1_600_000_000_000 + 60_000 * i as i64,
+            Some((i % people.len()) as u32),
+            text,
+            i as u32 + 1,
+        )
+    }));
     ParsedChat {
         source: Some(Source::WhatsApp),
         title: Some("Chat".to_owned()),
@@ -243,7 +246,7 @@ fn longer_export_adds_exactly_the_new_events() {
     let loaded = store.load_chat(&id).unwrap();
     assert_eq!(loaded.events.len(), 65);
     let texts: Vec<String> = (0..65).map(|i| format!("message {i}")).collect();
-    let got: Vec<String> = loaded.events.iter().map(|e| e.text.clone()).collect();
+    let got: Vec<String> = loaded.events.iter_texts().map(|(_, t)| t.to_owned()).collect();
     assert_eq!(got, texts);
     assert_eq!(loaded.info.first, Some(1_600_000_000_000));
     assert_eq!(loaded.info.last, Some(1_600_000_000_000 + 64 * 60_000));
@@ -263,10 +266,10 @@ fn identical_messages_stay_two_and_reimport_adds_none() {
     let (_dir, mut store) = temp_store();
     let mut c = chat(&["Ana", "Ben"], 2);
     // WhatsApp has minute resolution: the same "ok" twice in one minute is two messages.
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 3));
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 4));
-    c.events.push(ev(1_700_000_000_000, Some(1), "ok", 5));
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 6));
+    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 3)).unwrap();
+    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 4)).unwrap();
+    c.events.push(ev(1_700_000_000_000, Some(1), "ok", 5)).unwrap();
+    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 6)).unwrap();
     let p = parsed(vec![c]);
     let first = store.import(&meta("a.txt", "h1"), &p).unwrap();
     assert_eq!(first.chats[0].added, 6);
@@ -274,9 +277,11 @@ fn identical_messages_stay_two_and_reimport_adds_none() {
     assert_eq!((again.chats[0].added, again.chats[0].present), (0, 6));
 
     let loaded = store.load_chat(&first.chats[0].chat_id).unwrap();
-    let tail: Vec<(Option<u32>, &str, u32)> = loaded.events[2..]
-        .iter()
-        .map(|e| (e.sender, e.text.as_str(), e.line))
+    let tail: Vec<(Option<u32>, &str, u32)> = loaded
+        .events
+        .iter_texts()
+        .skip(2)
+        .map(|(e, t)| (e.sender, t, e.line))
         .collect();
     assert_eq!(
         tail,
@@ -293,9 +298,9 @@ fn identical_messages_stay_two_and_reimport_adds_none() {
     for line in 3..=6 {
         let sender = if line == 5 { 1 } else { 0 };
         c.events
-            .push(ev(1_700_000_000_000, Some(sender), "ok", line));
+            .push(ev(1_700_000_000_000, Some(sender), "ok", line)).unwrap();
     }
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 7));
+    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 7)).unwrap();
     let more = store
         .import(&meta("b.txt", "h2"), &parsed(vec![c]))
         .unwrap();
@@ -314,7 +319,7 @@ fn chat_is_recognised_by_participants_not_file_name() {
     // Same people, listed in another order, from a renamed file with another title.
     let mut renamed = chat(&["Ben", "Ana"], 12);
     renamed.title = Some("renamed".to_owned());
-    for e in &mut renamed.events {
+    for e in renamed.events.iter_mut() {
         e.sender = e.sender.map(|s| 1 - s);
     }
     let b = store
@@ -373,10 +378,10 @@ fn group_export_after_someone_joined_joins_the_stored_chat() {
     newer.people.push("Dan".to_owned());
     newer
         .events
-        .push(ev(1_700_000_000_000, None, "Dan joined", 31));
+        .push(ev(1_700_000_000_000, None, "Dan joined", 31)).unwrap();
     newer
         .events
-        .push(ev(1_700_000_060_000, Some(3), "hi all", 32));
+        .push(ev(1_700_000_060_000, Some(3), "hi all", 32)).unwrap();
     let second = store
         .import(&meta("g2.txt", "h2"), &parsed(vec![newer.clone()]))
         .unwrap();
@@ -398,9 +403,18 @@ fn group_export_after_someone_joined_joins_the_stored_chat() {
 
     // A group with a superset of participants but no shared events is another chat.
     let mut other = chat(&["Ana", "Ben", "Cleo", "Eve"], 4);
-    for e in &mut other.events {
-        e.text.push_str(" elsewhere");
-    }
+    let texts: Vec<String> = other
+        .events
+        .iter_texts()
+        .map(|(_, t)| format!("{t} elsewhere"))
+        .collect();
+    other.events = events(
+        other
+            .events
+            .iter()
+            .zip(&texts)
+            .map(|(e, t)| ev(e.ts, e.sender, t, e.line)),
+    );
     let third = store
         .import(&meta("g3.txt", "h3"), &parsed(vec![other]))
         .unwrap();
@@ -414,14 +428,16 @@ fn system_events_make_nobody_a_participant() {
     let mut c = chat(&["Ana", "Ben"], 4);
     c.people.push("Zed".to_owned());
     // A format that wrote a system line under a contact's name.
-    c.events.push(Event {
-        ts: 1_600_000_000_000 - 1,
-        sender: Some(2),
-        kind: Kind::System,
-        text: "Messages are end-to-end encrypted.".to_owned(),
-        line: 1,
-        flags: 0,
-    });
+    c.events
+        .push(NewEvent {
+            ts: 1_600_000_000_000 - 1,
+            sender: Some(2),
+            kind: Kind::System,
+            text: "Messages are end-to-end encrypted.",
+            line: 1,
+            flags: 0,
+        })
+        .unwrap();
     let s = store.import(&meta("a.txt", "h"), &parsed(vec![c])).unwrap();
     assert_eq!(s.chats[0].participants, vec!["Ana", "Ben"]);
     let loaded = store.load_chat(&s.chats[0].chat_id).unwrap();
@@ -436,21 +452,21 @@ fn system_events_make_nobody_a_participant() {
 fn load_orders_by_instant_and_keeps_file_order_for_ties() {
     let (_dir, mut store) = temp_store();
     let mut c = chat(&["Ana", "Ben"], 0);
-    c.events = vec![
+    c.events = events([
         ev(3_000, Some(0), "c", 1),
         ev(1_000, Some(1), "a", 2),
         ev(2_000, Some(0), "b2", 3),
         ev(2_000, Some(1), "b1", 4),
         ev(2_000, None, "sys", 5),
-    ];
+    ]);
     c.events[2].flags = walkaway_model::flags::OUT_OF_ORDER;
     c.me_hint = Some(1);
     let s = store.import(&meta("a.txt", "h"), &parsed(vec![c])).unwrap();
     let loaded = store.load_chat(&s.chats[0].chat_id).unwrap();
     let got: Vec<(i64, &str, u32)> = loaded
         .events
-        .iter()
-        .map(|e| (e.ts, e.text.as_str(), e.line))
+        .iter_texts()
+        .map(|(e, t)| (e.ts, t, e.line))
         .collect();
     assert_eq!(
         got,
@@ -474,19 +490,22 @@ fn load_orders_by_instant_and_keeps_file_order_for_ties() {
 fn ties_across_imports_keep_file_order() {
     let (_dir, mut store) = temp_store();
     let mut c = chat(&["Ana", "Ben"], 0);
-    c.events = vec![ev(5_000, Some(0), "first", 1), ev(6_000, Some(1), "x", 2)];
+    c.events = events([ev(5_000, Some(0), "first", 1), ev(6_000, Some(1), "x", 2)]);
     store
         .import(&meta("a.txt", "h1"), &parsed(vec![c.clone()]))
         .unwrap();
     // The newer export shows a message in the same minute as "first", after it.
-    c.events.insert(1, ev(5_000, Some(1), "second", 2));
-    c.events[2].line = 3;
+    c.events = events([
+        ev(5_000, Some(0), "first", 1),
+        ev(5_000, Some(1), "second", 2),
+        ev(6_000, Some(1), "x", 3),
+    ]);
     let s = store
         .import(&meta("b.txt", "h2"), &parsed(vec![c]))
         .unwrap();
     assert_eq!(s.chats[0].added, 1);
     let loaded = store.load_chat(&s.chats[0].chat_id).unwrap();
-    let texts: Vec<&str> = loaded.events.iter().map(|e| e.text.as_str()).collect();
+    let texts: Vec<&str> = loaded.events.iter_texts().map(|(_, t)| t).collect();
     assert_eq!(texts, vec!["first", "second", "x"]);
 }
 
@@ -748,7 +767,7 @@ fn older_export_after_someone_left_joins_the_stored_chat() {
         .unwrap();
     // Another export of the same group, cut to a period where Cleo had not written yet.
     let mut older = chat(&["Ana", "Ben", "Cleo"], 30);
-    older.events.retain(|e| e.sender != Some(2));
+    older.events.retain(|e, _| e.sender != Some(2));
     older.people.truncate(2);
     let s = store
         .import(&meta("g0.txt", "h0"), &parsed(vec![older]))

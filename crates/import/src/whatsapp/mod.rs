@@ -20,7 +20,11 @@ mod tz;
 use std::collections::HashMap;
 
 use memchr::memchr;
-use walkaway_model::{Diagnostic, Event, Kind, ParsedChat, PersonIdx, Severity, Source, flags};
+use std::borrow::Cow;
+
+use walkaway_model::{
+    Diagnostic, Events, Kind, NewEvent, ParsedChat, PersonIdx, Severity, Source, flags,
+};
 
 use crate::{DateOrder, Options};
 use header::{Header, Style};
@@ -348,11 +352,12 @@ struct Pending {
 
 struct Builder<'a> {
     src: &'a str,
-    has_cr: bool,
     chat: ParsedChat,
     index: HashMap<&'a str, PersonIdx, kinds::Fast>,
     last_sender: Option<(&'a str, PersonIdx)>,
     prev_ts: Option<i64>,
+    /// The line whose event did not fit: the texts reached their 4 GiB limit there.
+    full: Option<u32>,
 }
 
 /// Removes invisible marks anywhere in a name and turns no-break spaces into spaces.
@@ -396,11 +401,12 @@ impl<'a> Builder<'a> {
         idx
     }
 
-    fn owned(&self, s: &str) -> String {
-        if self.has_cr && memchr(b'\r', s.as_bytes()).is_some() {
-            s.replace("\r\n", "\n")
+    /// `s` with CRLF line ends made LF.
+    fn lf(s: &str) -> Cow<'_, str> {
+        if memchr(b'\r', s.as_bytes()).is_some() {
+            Cow::Owned(s.replace("\r\n", "\n"))
         } else {
-            s.to_owned()
+            Cow::Borrowed(s)
         }
     }
 
@@ -414,8 +420,7 @@ impl<'a> Builder<'a> {
         self.prev_ts = Some(p.ts);
         let Some((ns, ne)) = p.name else {
             let t = kinds::trim_marks(text);
-            let text = self.owned(t);
-            self.push(p.ts, None, Kind::System, text, p.line, fl);
+            self.push(p.ts, None, Kind::System, &Self::lf(t), p.line, fl);
             return;
         };
         let name = src.get(ns..ne).unwrap_or("");
@@ -432,33 +437,26 @@ impl<'a> Builder<'a> {
         };
         let first_trim = kinds::trim_marks(first);
         if kinds::named_system(first_trim, p.marked) {
-            let text = self.owned(kinds::trim_marks(t));
-            self.push(p.ts, None, Kind::System, text, p.line, fl);
+            self.push(p.ts, None, Kind::System, &Self::lf(kinds::trim_marks(t)), p.line, fl);
             return;
         }
         let sender = self.person(name);
-        if let Some(n) = kinds::notice(first_trim) {
-            let (kind, text) = match n {
-                Notice::DeletedMine => {
-                    self.chat.me_hint = Some(sender);
-                    (Kind::Deleted, self.owned(rest))
-                }
-                Notice::DeletedOther => (Kind::Deleted, self.owned(rest)),
-                Notice::Media => (Kind::Media, self.owned(rest)),
-                Notice::Voice => (Kind::Voice, self.owned(rest)),
-                Notice::MissedCall => (Kind::MissedCall, first_trim.to_owned()),
-                Notice::Call => (Kind::Call, first_trim.to_owned()),
-            };
-            self.push(p.ts, Some(sender), kind, text, p.line, fl);
-            return;
-        }
-        if let Some(k) = kinds::media(first_trim) {
-            let text = self.owned(rest);
-            self.push(p.ts, Some(sender), k, text, p.line, fl);
-            return;
-        }
-        let text = self.owned(t);
-        self.push(p.ts, Some(sender), Kind::Text, text, p.line, fl);
+        let (kind, text) = match kinds::notice(first_trim) {
+            Some(Notice::DeletedMine) => {
+                self.chat.me_hint = Some(sender);
+                (Kind::Deleted, rest)
+            }
+            Some(Notice::DeletedOther) => (Kind::Deleted, rest),
+            Some(Notice::Media) => (Kind::Media, rest),
+            Some(Notice::Voice) => (Kind::Voice, rest),
+            Some(Notice::MissedCall) => (Kind::MissedCall, first_trim),
+            Some(Notice::Call) => (Kind::Call, first_trim),
+            None => match kinds::media(first_trim) {
+                Some(k) => (k, rest),
+                None => (Kind::Text, t),
+            },
+        };
+        self.push(p.ts, Some(sender), kind, &Self::lf(text), p.line, fl);
     }
 
     #[inline]
@@ -467,11 +465,14 @@ impl<'a> Builder<'a> {
         ts: i64,
         sender: Option<PersonIdx>,
         kind: Kind,
-        text: String,
+        text: &str,
         line: u32,
         flags: u8,
     ) {
-        self.chat.events.push(Event {
+        if self.full.is_some() {
+            return;
+        }
+        let pushed = self.chat.events.push(NewEvent {
             ts,
             sender,
             kind,
@@ -479,6 +480,9 @@ impl<'a> Builder<'a> {
             line,
             flags,
         });
+        if pushed.is_err() {
+            self.full = Some(line);
+        }
     }
 }
 
@@ -630,19 +634,18 @@ fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Di
     let mut stats = Stats::new();
     let mut b = Builder {
         src: text,
-        has_cr: memchr(b'\r', bytes).is_some(),
         chat: ParsedChat {
             source: Some(Source::WhatsApp),
+            // The decision's header count comes from a prefix: estimate from the size as
+            // well. The texts are at most the file.
+            events: Events::with_capacity(decision.headers.max(bytes.len() / 80), bytes.len()),
             ..ParsedChat::default()
         },
         index: HashMap::default(),
         last_sender: None,
         prev_ts: None,
+        full: None,
     };
-    // The decision's header count comes from a prefix: estimate from the size as well.
-    b.chat
-        .events
-        .reserve(decision.headers.max(bytes.len() / 80));
     let mut clock = tz::LocalClock::new(&opts.tz);
     let mut rep = Reporter {
         out: Vec::new(),
@@ -699,7 +702,16 @@ fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Di
     if let Some(p) = pending.take() {
         b.finish(p);
     }
-    (b.chat, rep.finish(), stats)
+    let mut diags = rep.finish();
+    if let Some(line) = b.full {
+        diags.push(Diagnostic {
+            severity: Severity::Warning,
+            line,
+            message: "the chat's texts exceed 4 GiB; this message and the rest of the file were not read".to_owned(),
+        });
+    }
+    b.chat.events.shrink_to_fit();
+    (b.chat, diags, stats)
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ fn utc() -> Options {
 /// One line per event: `local-iso sender kind [flags] text` (text with `\n` escaped).
 fn render(c: &WhatsAppChat) -> String {
     let mut out = String::new();
-    for e in &c.chat.events {
+    for (e, text) in c.chat.events.iter_texts() {
         let ts = jiff::Timestamp::from_millisecond(e.ts)
             .map(|t| t.strftime("%Y-%m-%d %H:%M:%S").to_string())
             .unwrap_or_default();
@@ -24,7 +24,7 @@ fn render(c: &WhatsAppChat) -> String {
         if e.flags != 0 {
             out.push_str(&format!(" f{}", e.flags));
         }
-        out.push_str(&format!(" {}\n", e.text.replace('\n', "\\n")));
+        out.push_str(&format!(" {}\n", text.replace('\n', "\\n")));
     }
     out
 }
@@ -249,8 +249,9 @@ fn other_style_minority_is_continuation() {
     let c = parse(&s, &utc());
     assert_eq!(c.chat.events.len(), 10);
     assert!(
-        c.chat.events[9]
-            .text
+        c.chat
+            .events
+            .text_at(9)
             .ends_with("\n[1.2.2019, 00:00:00] A: not a header here")
     );
     assert_eq!(c.diagnostics.iter().filter(|d| d.line == 11).count(), 1);
