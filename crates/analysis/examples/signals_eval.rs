@@ -94,7 +94,9 @@ fn bench(matcher: &Matcher, labelled: &str) {
         .chain(filler.iter().copied().cycle().take(7000))
         .collect();
     let n = 1_000_000;
-    let mixed = chat(n, |i| texts.get(i % texts.len().max(1)).copied().unwrap_or(""));
+    let mixed = chat(n, |i| {
+        texts.get(i % texts.len().max(1)).copied().unwrap_or("")
+    });
     let quiet = chat(n, |i| filler.get(i % filler.len()).copied().unwrap_or(""));
     if let (Some(mixed), Some(quiet)) = (mixed, quiet) {
         time("labelled texts mixed into filler chat", &mixed, matcher);

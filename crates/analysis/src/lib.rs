@@ -209,11 +209,13 @@ pub fn sorted_messages(events: &[Event], n_people: usize) -> Vec<Msg> {
     msgs
 }
 
-/// Per-message figures the effort metrics need (text messages only).
+/// Per-message figures the effort metrics need (text messages only). 8 bytes: a chat of a
+/// million messages keeps a million of these.
 #[derive(Clone, Copy, Debug, Default)]
 struct Facts {
     words: u32,
-    emoji: u32,
+    /// Saturates at 65,535 emoji in one message.
+    emoji: u16,
     question: bool,
     /// A within-conversation double text (see [`balance::PersonEffort::within_double_texts`]).
     double_text: bool,
@@ -278,15 +280,20 @@ pub(crate) fn analyze_borrowed(
     }
     let balance = effort_balance(msgs, &convs, &facts, effort, cfg);
     let mut clock = LocalClock::new(cfg.tz.clone());
-    let local: Vec<(i64, Millis)> = msgs.iter().map(|m| clock.local_day(m.ts)).collect();
     let mut hour_of_week = vec![[0u64; 168]; n_people];
-    for (m, (d, t)) in msgs.iter().zip(&local) {
-        if let Some(h) = hour_of_week.get_mut(m.who as usize)
-            && let Some(c) = h.get_mut(series::hour_of_week(*d, *t))
-        {
-            *c += 1;
-        }
-    }
+    let local: Vec<i32> = msgs
+        .iter()
+        .map(|m| {
+            let (d, t) = clock.local_day(m.ts);
+            if let Some(h) = hour_of_week.get_mut(m.who as usize)
+                && let Some(c) = h.get_mut(series::hour_of_week(d, t))
+            {
+                *c += 1;
+            }
+            // Day numbers of instants jiff can represent fit in 32 bits.
+            d.clamp(i64::from(i32::MIN), i64::from(i32::MAX)) as i32
+        })
+        .collect();
     let ctx = SeriesInput {
         msgs,
         convs: &convs,
@@ -326,7 +333,7 @@ fn message_facts(msgs: &[Msg], events: &Events) -> Vec<Facts> {
             let (words, emoji, question) = balance::text_facts(events.text_at(m.event));
             Facts {
                 words,
-                emoji,
+                emoji: u16::try_from(emoji).unwrap_or(u16::MAX),
                 question,
                 double_text: false,
             }
@@ -339,25 +346,24 @@ fn message_facts(msgs: &[Msg], events: &Events) -> Vec<Facts> {
     } else {
         1
     };
-    if workers <= 1 {
-        return msgs.iter().map(one).collect();
-    }
-    let chunk = msgs.len().div_ceil(workers);
+    let mut out = vec![Facts::default(); msgs.len()];
+    let chunk = msgs.len().div_ceil(workers).max(1);
+    // Each worker fills its own part of the result in place: no per-worker copies.
     std::thread::scope(|s| {
-        let handles: Vec<_> = msgs
-            .chunks(chunk.max(1))
-            .map(|part| s.spawn(move || part.iter().map(one).collect::<Vec<Facts>>()))
-            .collect();
-        let mut out = Vec::with_capacity(msgs.len());
-        for h in handles {
-            match h.join() {
-                Ok(v) => out.extend(v),
-                // Counting cannot panic; should a worker fail anyway, redo the work here.
-                Err(_) => return msgs.iter().map(one).collect(),
+        for (part, dst) in msgs.chunks(chunk).zip(out.chunks_mut(chunk)) {
+            let mut fill = move || {
+                for (m, f) in part.iter().zip(dst.iter_mut()) {
+                    *f = one(m);
+                }
+            };
+            if workers <= 1 {
+                fill();
+            } else {
+                s.spawn(fill);
             }
         }
-        out
-    })
+    });
+    out
 }
 
 /// Marks within-conversation double texts: a message sent more than
@@ -490,8 +496,8 @@ struct SeriesInput<'s> {
     convs: &'s [Conversation],
     turns: &'s [Turn],
     facts: &'s [Facts],
-    /// (local day, ms of day) of each message.
-    local: &'s [(i64, Millis)],
+    /// Local day (days since 1970-01-01 in `Config::tz`) of each message.
+    local: &'s [i32],
     n_people: usize,
     cfg: &'s Config,
 }
@@ -499,13 +505,13 @@ struct SeriesInput<'s> {
 impl SeriesInput<'_> {
     /// First and last local day covered by the series.
     fn day_range(&self) -> Option<(i64, i64)> {
-        let last = self.local.last()?.0;
-        let first = self.local.first()?.0.max(last - MAX_SERIES_DAYS);
+        let last = i64::from(*self.local.last()?);
+        let first = i64::from(*self.local.first()?).max(last - MAX_SERIES_DAYS);
         Some((first, last))
     }
 
     fn day(&self, msg: usize) -> Option<i64> {
-        self.local.get(msg).map(|(d, _)| *d)
+        self.local.get(msg).map(|&d| i64::from(d))
     }
 
     fn is_partner(&self, p: PersonIdx) -> bool {

@@ -11,6 +11,7 @@ pub mod instagram;
 pub mod whatsapp;
 
 use std::fmt;
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -162,10 +163,112 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     if meta.is_dir() {
         return read_dir(path);
     }
-    let bytes = std::fs::read(path).map_err(|e| io_error(path, e))?;
-    let mut imported = read_bytes(&path.display().to_string(), &bytes, opts)?;
-    imported.modified = meta.modified().ok().and_then(millis);
+    let modified = meta.modified().ok().and_then(millis);
+    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut head = Vec::with_capacity(HEAD);
+    (&mut file)
+        .take(HEAD as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| io_error(path, e))?;
+    let name = path.display().to_string();
+    let mut imported = if is_whatsapp_text(&name, &head) {
+        read_whatsapp_stream(path, &name, head, file, opts)?
+    } else {
+        // Zips, JSON and anything unrecognised are read whole (and refused with a reason).
+        let mut bytes = head;
+        file.read_to_end(&mut bytes)
+            .map_err(|e| io_error(path, e))?;
+        read_bytes(&name, &bytes, opts)?
+    };
+    imported.modified = modified;
     Ok(imported)
+}
+
+/// Bytes of a file's beginning that decide its format.
+const HEAD: usize = 64 << 10;
+
+/// True when a file starting with `head` is a WhatsApp chat text by the rules of
+/// [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
+fn is_whatsapp_text(name: &str, head: &[u8]) -> bool {
+    let is_zip_magic = head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06");
+    let trimmed = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
+    let json_like = matches!(
+        trimmed.iter().find(|b| !b.is_ascii_whitespace()),
+        Some(b'{' | b'[')
+    );
+    if head.is_empty()
+        || is_zip_magic
+        || has_ext(name, "zip")
+        || has_ext(name, "json")
+        || json_like
+        || memchr::memchr(0, head.get(..head.len().min(4096)).unwrap_or(&[])).is_some()
+    {
+        return false;
+    }
+    // Whole lines only: the head may end inside a character.
+    let lines = if head.len() < HEAD {
+        head
+    } else {
+        memchr::memrchr(b'\n', head).map_or(head, |i| head.get(..i).unwrap_or(head))
+    };
+    whatsapp::looks_like_whatsapp(&String::from_utf8_lossy(lines))
+}
+
+/// Reads a WhatsApp chat text from its file without holding the file in memory: the parser
+/// reads it a chunk at a time (and, rarely, twice; see [`whatsapp::parse_stream`]), hashing
+/// the bytes on the way.
+fn read_whatsapp_stream(
+    path: &Path,
+    name: &str,
+    head: Vec<u8>,
+    rest: std::fs::File,
+    opts: &Options,
+) -> Result<Imported, ImportError> {
+    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+    let size = std::cell::Cell::new(0u64);
+    let mut first = Some(std::io::Cursor::new(head).chain(rest));
+    let chat = {
+        let mut open = |pass: whatsapp::Pass| -> std::io::Result<Box<dyn Read + '_>> {
+            match (pass, first.take()) {
+                (whatsapp::Pass::First, Some(r)) => Ok(Box::new(Counting { inner: r, n: &size })),
+                _ => Ok(Box::new(std::fs::File::open(path)?)),
+            }
+        };
+        whatsapp::parse_stream(Some(name), &mut open, opts, Some(&mut hasher))
+            .map_err(|e| io_error(path, e))?
+    };
+    let size = size.get();
+    if size == 0 {
+        return Err(ImportError::Empty {
+            path: name.to_owned(),
+        });
+    }
+    let format = chat.variant.format();
+    Ok(Imported {
+        parsed: Parsed {
+            chats: vec![chat.chat],
+            activity: Vec::new(),
+            diagnostics: chat.diagnostics,
+        },
+        format,
+        file_hash: format!("{:032x}", hasher.digest128()),
+        bytes: size,
+        modified: None,
+    })
+}
+
+/// A reader that counts the bytes it gives.
+struct Counting<'n, R> {
+    inner: R,
+    n: &'n std::cell::Cell<u64>,
+}
+
+impl<R: Read> Read for Counting<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let got = self.inner.read(buf)?;
+        self.n.set(self.n.get() + got as u64);
+        Ok(got)
+    }
 }
 
 /// Every regular file under `dir`, sorted, skipping hidden entries.

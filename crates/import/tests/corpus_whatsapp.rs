@@ -447,7 +447,10 @@ fn chat_analytics_and_others() {
     let c = only_chat(&i);
     assert_eq!(c.events.len(), 5);
     // The peer keeps the file's final newline; we do not (a final newline ends the line).
-    assert_eq!(c.events.text_at(4), "How are you?\n\nIs everything alright?");
+    assert_eq!(
+        c.events.text_at(4),
+        "How are you?\n\nIs everything alright?"
+    );
     assert_eq!(kinds(c).get(&Kind::System), Some(&2));
 
     let i = import(&dir, "whatstk__pokemon.txt", &utc());

@@ -246,7 +246,11 @@ fn longer_export_adds_exactly_the_new_events() {
     let loaded = store.load_chat(&id).unwrap();
     assert_eq!(loaded.events.len(), 65);
     let texts: Vec<String> = (0..65).map(|i| format!("message {i}")).collect();
-    let got: Vec<String> = loaded.events.iter_texts().map(|(_, t)| t.to_owned()).collect();
+    let got: Vec<String> = loaded
+        .events
+        .iter_texts()
+        .map(|(_, t)| t.to_owned())
+        .collect();
     assert_eq!(got, texts);
     assert_eq!(loaded.info.first, Some(1_600_000_000_000));
     assert_eq!(loaded.info.last, Some(1_600_000_000_000 + 64 * 60_000));
@@ -266,10 +270,18 @@ fn identical_messages_stay_two_and_reimport_adds_none() {
     let (_dir, mut store) = temp_store();
     let mut c = chat(&["Ana", "Ben"], 2);
     // WhatsApp has minute resolution: the same "ok" twice in one minute is two messages.
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 3)).unwrap();
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 4)).unwrap();
-    c.events.push(ev(1_700_000_000_000, Some(1), "ok", 5)).unwrap();
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 6)).unwrap();
+    c.events
+        .push(ev(1_700_000_000_000, Some(0), "ok", 3))
+        .unwrap();
+    c.events
+        .push(ev(1_700_000_000_000, Some(0), "ok", 4))
+        .unwrap();
+    c.events
+        .push(ev(1_700_000_000_000, Some(1), "ok", 5))
+        .unwrap();
+    c.events
+        .push(ev(1_700_000_000_000, Some(0), "ok", 6))
+        .unwrap();
     let p = parsed(vec![c]);
     let first = store.import(&meta("a.txt", "h1"), &p).unwrap();
     assert_eq!(first.chats[0].added, 6);
@@ -298,9 +310,12 @@ fn identical_messages_stay_two_and_reimport_adds_none() {
     for line in 3..=6 {
         let sender = if line == 5 { 1 } else { 0 };
         c.events
-            .push(ev(1_700_000_000_000, Some(sender), "ok", line)).unwrap();
+            .push(ev(1_700_000_000_000, Some(sender), "ok", line))
+            .unwrap();
     }
-    c.events.push(ev(1_700_000_000_000, Some(0), "ok", 7)).unwrap();
+    c.events
+        .push(ev(1_700_000_000_000, Some(0), "ok", 7))
+        .unwrap();
     let more = store
         .import(&meta("b.txt", "h2"), &parsed(vec![c]))
         .unwrap();
@@ -378,10 +393,12 @@ fn group_export_after_someone_joined_joins_the_stored_chat() {
     newer.people.push("Dan".to_owned());
     newer
         .events
-        .push(ev(1_700_000_000_000, None, "Dan joined", 31)).unwrap();
+        .push(ev(1_700_000_000_000, None, "Dan joined", 31))
+        .unwrap();
     newer
         .events
-        .push(ev(1_700_000_060_000, Some(3), "hi all", 32)).unwrap();
+        .push(ev(1_700_000_060_000, Some(3), "hi all", 32))
+        .unwrap();
     let second = store
         .import(&meta("g2.txt", "h2"), &parsed(vec![newer.clone()]))
         .unwrap();

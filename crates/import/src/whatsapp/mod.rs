@@ -18,6 +18,7 @@ mod kinds;
 mod tz;
 
 use std::collections::HashMap;
+use std::io::Read;
 
 use memchr::memchr;
 use std::borrow::Cow;
@@ -350,11 +351,31 @@ struct Pending {
     marked: bool,
 }
 
-struct Builder<'a> {
-    src: &'a str,
+impl Pending {
+    /// First byte of the message the parser still needs.
+    fn start(&self) -> usize {
+        self.name
+            .map_or(self.text_start, |(ns, _)| ns.min(self.text_start))
+    }
+
+    /// Moves the offsets `by` bytes back (the buffer dropped that many bytes before them).
+    fn shift(&mut self, by: usize) {
+        if let Some((ns, ne)) = self.name.as_mut() {
+            *ns -= by;
+            *ne -= by;
+        }
+        self.text_start -= by;
+        self.end -= by;
+    }
+}
+
+struct Builder {
     chat: ParsedChat,
-    index: HashMap<&'a str, PersonIdx, kinds::Fast>,
-    last_sender: Option<(&'a str, PersonIdx)>,
+    /// Sender names as written (before cleaning) to people.
+    index: HashMap<Box<str>, PersonIdx, kinds::Fast>,
+    /// The few names seen most recently, checked before the map (a chat alternates between
+    /// two or three senders).
+    recent: Vec<(Box<str>, PersonIdx)>,
     prev_ts: Option<i64>,
     /// The line whose event did not fit: the texts reached their 4 GiB limit there.
     full: Option<u32>,
@@ -381,23 +402,24 @@ fn clean_name(name: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out.trim().to_owned())
 }
 
-impl<'a> Builder<'a> {
-    fn person(&mut self, raw: &'a str) -> PersonIdx {
-        if let Some((n, i)) = self.last_sender
-            && n == raw
-        {
-            return i;
+impl Builder {
+    fn person(&mut self, raw: &str) -> PersonIdx {
+        if let Some((_, i)) = self.recent.iter().find(|(n, _)| &**n == raw) {
+            return *i;
         }
         let idx = match self.index.get(raw) {
             Some(&i) => i,
             None => {
                 let name = clean_name(raw);
                 let i = self.chat.person(&name);
-                self.index.insert(raw, i);
+                self.index.insert(raw.into(), i);
                 i
             }
         };
-        self.last_sender = Some((raw, idx));
+        if self.recent.len() >= 4 {
+            self.recent.remove(0);
+        }
+        self.recent.push((raw.into(), idx));
         idx
     }
 
@@ -410,8 +432,8 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(&mut self, p: Pending) {
-        let src = self.src;
+    /// Adds the event of `p`, whose offsets index `src`.
+    fn finish(&mut self, src: &str, p: Pending) {
         let text = src.get(p.text_start..p.end.max(p.text_start)).unwrap_or("");
         let mut fl = p.flags;
         if self.prev_ts.is_some_and(|prev| p.ts < prev) {
@@ -437,7 +459,14 @@ impl<'a> Builder<'a> {
         };
         let first_trim = kinds::trim_marks(first);
         if kinds::named_system(first_trim, p.marked) {
-            self.push(p.ts, None, Kind::System, &Self::lf(kinds::trim_marks(t)), p.line, fl);
+            self.push(
+                p.ts,
+                None,
+                Kind::System,
+                &Self::lf(kinds::trim_marks(t)),
+                p.line,
+                fl,
+            );
             return;
         }
         let sender = self.person(name);
@@ -586,26 +615,91 @@ fn prefix_stats(bytes: &[u8], max_lines: usize) -> Stats {
 }
 
 /// Like [`parse`], taking the chat title from the export's file name when it has one.
+pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> WhatsAppChat {
+    let mut open = |_: Pass| Ok(text.as_bytes());
+    match parse_stream(file_name, &mut open, opts, None) {
+        Ok(chat) => chat,
+        // Reading from memory cannot fail.
+        Err(_) => finish_chat(
+            file_name,
+            ParsedChat::default(),
+            Vec::new(),
+            Decision::none(),
+        ),
+    }
+}
+
+/// Which reading of the file [`parse_stream`] asks its source for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pass {
+    /// The first reading, which every export gets.
+    First,
+    /// A second reading, in the rare case where the whole file leads to another decision
+    /// (header style, day/month order) than its first lines did.
+    Again,
+}
+
+/// Bytes read in one go. The parser holds about this much of the file at a time (plus the
+/// message being read), never the whole file.
+const CHUNK: usize = 1 << 20;
+
+/// Parses an export read from `open`, chunk by chunk: memory holds the events, not the file.
 ///
 /// The file is read in one pass with a decision (header style, day/month order) guessed from
 /// its first lines; the pass also gathers the statistics of the whole file, and in the rare case
-/// where they lead to another decision the file is read again with it. The result is the same
-/// as deciding from the whole file first.
-pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> WhatsAppChat {
-    let bytes = text.as_bytes();
-    let mut decision = decide(&prefix_stats(bytes, 4096), opts);
-    let (chat, diags, stats) = loop {
-        let (chat, diags, stats) = build(text, &decision, opts);
-        let full = decide(&stats, opts);
-        if full.accepted == decision.accepted && full.order == decision.order {
-            decision = full;
-            break (chat, diags, stats);
+/// where they lead to another decision the file is read again (`open(Pass::Again)`) with it.
+/// The result is the same as deciding from the whole file first. `hash` is fed every byte of
+/// the first reading. Text that is not UTF-8 is decoded lossily, with a diagnostic naming the
+/// first bad line.
+pub fn parse_stream<R: Read>(
+    file_name: Option<&str>,
+    open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
+    opts: &Options,
+    hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
+) -> std::io::Result<WhatsAppChat> {
+    parse_chunked(file_name, open, opts, hash, CHUNK)
+}
+
+/// [`parse_stream`] reading `chunk` bytes at a time.
+fn parse_chunked<R: Read>(
+    file_name: Option<&str>,
+    open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
+    opts: &Options,
+    mut hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
+    chunk: usize,
+) -> std::io::Result<WhatsAppChat> {
+    let mut decision: Option<Decision> = None;
+    let mut pass = Pass::First;
+    loop {
+        let input = open(pass)?;
+        let built = build(
+            file_name,
+            input,
+            decision.as_ref(),
+            opts,
+            hash.take(),
+            chunk,
+        )?;
+        let full = decide(&built.stats, opts);
+        let same = full.accepted == built.decision.accepted && full.order == built.decision.order;
+        if same || pass == Pass::Again {
+            let mut diagnostics = built.utf8;
+            diagnostics.extend(full.diagnostics.iter().cloned());
+            diagnostics.extend(built.diagnostics);
+            return Ok(finish_chat(file_name, built.chat, diagnostics, full));
         }
-        decision = full;
-    };
-    drop(stats);
-    let mut diagnostics = decision.diagnostics;
-    diagnostics.extend(diags);
+        decision = Some(full);
+        pass = Pass::Again;
+    }
+}
+
+/// The chat of a finished reading, titled. `diagnostics` are in order already.
+fn finish_chat(
+    file_name: Option<&str>,
+    mut chat: ParsedChat,
+    mut diagnostics: Vec<Diagnostic>,
+    decision: Decision,
+) -> WhatsAppChat {
     if chat.events.is_empty() {
         diagnostics.push(Diagnostic {
             severity: Severity::Warning,
@@ -613,7 +707,6 @@ pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> Whats
             message: "no whatsapp message header was found".to_owned(),
         });
     }
-    let mut chat = chat;
     chat.title = file_name
         .and_then(title_from_file_name)
         .or_else(|| (!chat.people.is_empty()).then(|| chat.people.join(", ")));
@@ -625,24 +718,162 @@ pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> Whats
     }
 }
 
-/// One pass over the file under `decision`: events, line diagnostics, and the statistics of
-/// every header (for checking the decision).
-fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Diagnostic>, Stats) {
-    let bytes = text.as_bytes();
+impl Decision {
+    /// The decision for a file without headers.
+    fn none() -> Self {
+        Decision {
+            accepted: Vec::new(),
+            order: DateOrder::Dmy,
+            variant: Variant::Android,
+            diagnostics: Vec::new(),
+            headers: 0,
+        }
+    }
+}
+
+/// What one reading of the file gives.
+struct Built {
+    chat: ParsedChat,
+    /// The UTF-8 warning, if the file is not valid UTF-8.
+    utf8: Vec<Diagnostic>,
+    /// Line diagnostics.
+    diagnostics: Vec<Diagnostic>,
+    /// Statistics of every header, to check the decision against.
+    stats: Stats,
+    /// The decision the events were built with.
+    decision: Decision,
+}
+
+/// A file's bytes, a chunk at a time, cut at line ends and made valid UTF-8.
+struct Chunks<'h, R> {
+    input: R,
+    hash: Option<&'h mut xxhash_rust::xxh3::Xxh3>,
+    name: Option<&'h str>,
+    buf: Vec<u8>,
+    /// Bytes to read in one go.
+    chunk: usize,
+    eof: bool,
+    /// Lines before the buffer's first line.
+    lines_before: u32,
+    utf8: Vec<Diagnostic>,
+}
+
+impl<R: Read> Chunks<'_, R> {
+    /// Drops the first `n` bytes of the buffer (they end `lines` lines).
+    fn consume(&mut self, n: usize, lines: u32) {
+        self.buf.drain(..n.min(self.buf.len()));
+        self.lines_before = self.lines_before.saturating_add(lines);
+    }
+
+    /// Reads until the buffer holds a complete line after `from` (or the file ends), and
+    /// returns the end of the last complete line. The bytes up to it are valid UTF-8.
+    fn fill(&mut self, from: usize) -> std::io::Result<usize> {
+        loop {
+            if !self.eof {
+                let old = self.buf.len();
+                self.buf.resize(old + self.chunk.max(1), 0);
+                let mut got = old;
+                while got < self.buf.len() {
+                    match self.input.read(self.buf.get_mut(got..).unwrap_or(&mut [])) {
+                        Ok(0) => {
+                            self.eof = true;
+                            break;
+                        }
+                        Ok(n) => got += n,
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => return Err(e),
+                    }
+                }
+                self.buf.truncate(got);
+                if let (Some(h), Some(new)) = (self.hash.as_deref_mut(), self.buf.get(old..)) {
+                    h.update(new);
+                }
+            }
+            let tail = self.buf.get(from..).unwrap_or(&[]);
+            let end = if self.eof {
+                self.buf.len()
+            } else {
+                match memchr::memrchr(b'\n', tail) {
+                    Some(i) => from + i + 1,
+                    // No line end yet: read more (a very long line grows the buffer).
+                    None => continue,
+                }
+            };
+            return Ok(self.make_utf8(from, end));
+        }
+    }
+
+    /// Makes `buf[from..end]` valid UTF-8 (lossily, with one warning per file) and returns
+    /// the new end. The region starts and ends at line boundaries, so no character is cut.
+    fn make_utf8(&mut self, from: usize, end: usize) -> usize {
+        let region = self.buf.get(from..end).unwrap_or(&[]);
+        if simdutf8::basic::from_utf8(region).is_ok() {
+            return end;
+        }
+        let Err(e) = std::str::from_utf8(region) else {
+            return end;
+        };
+        if self.utf8.is_empty() {
+            let upto = region.get(..e.valid_up_to()).unwrap_or(&[]);
+            let line = u64::from(self.lines_before)
+                + u64::from(count_lines(self.buf.get(..from)))
+                + u64::from(count_lines(Some(upto)))
+                + 1;
+            let name = self.name.unwrap_or("the file");
+            self.utf8.push(Diagnostic {
+                severity: Severity::Warning,
+                line: u32::try_from(line).unwrap_or(u32::MAX),
+                message: format!(
+                    "{name} is not valid utf-8 (first at line {line}); undecodable bytes were replaced"
+                ),
+            });
+        }
+        let fixed = String::from_utf8_lossy(region).into_owned();
+        let new_end = from + fixed.len();
+        self.buf.splice(from..end, fixed.into_bytes());
+        new_end
+    }
+}
+
+/// One reading of the file under `decision` (or, on the first reading, a decision guessed
+/// from the first lines): events, line diagnostics, and the statistics of every header.
+fn build<R: Read>(
+    file_name: Option<&str>,
+    input: R,
+    decision: Option<&Decision>,
+    opts: &Options,
+    hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
+    chunk: usize,
+) -> std::io::Result<Built> {
+    let mut chunks = Chunks {
+        input,
+        hash,
+        name: file_name,
+        buf: Vec::with_capacity(2 * chunk),
+        chunk,
+        eof: false,
+        lines_before: 0,
+        utf8: Vec::new(),
+    };
+    let mut end = chunks.fill(0)?;
+    let decision = match decision {
+        Some(d) => d.clone(),
+        None => decide(
+            &prefix_stats(chunks.buf.get(..end).unwrap_or(&[]), 4096),
+            opts,
+        ),
+    };
     let accepted = &decision.accepted;
     let order = decision.order;
     let mut stats = Stats::new();
     let mut b = Builder {
-        src: text,
         chat: ParsedChat {
             source: Some(Source::WhatsApp),
-            // The decision's header count comes from a prefix: estimate from the size as
-            // well. The texts are at most the file.
-            events: Events::with_capacity(decision.headers.max(bytes.len() / 80), bytes.len()),
+            events: Events::new(),
             ..ParsedChat::default()
         },
         index: HashMap::default(),
-        last_sender: None,
+        recent: Vec::new(),
         prev_ts: None,
         full: None,
     };
@@ -652,66 +883,106 @@ fn build(text: &str, decision: &Decision, opts: &Options) -> (ParsedChat, Vec<Di
         counts: [0; 3],
     };
     let mut pending: Option<Pending> = None;
-    for (no, s, e) in Lines::new(bytes) {
-        let line = bytes.get(s..e).unwrap_or(&[]);
-        if let Some(h) = header::parse(line) {
-            add_stats(&mut stats, &h);
-            let date = if accepted.contains(&h.style) {
-                ymd(&h, order)
-            } else {
-                rep.line(OTHER_STYLE, no);
-                None
-            };
-            if let Some((y, m, d)) = date {
-                let (ts, fl) = clock.utc_of(y, m, d, h.hour24(), h.minute, h.second);
-                let body_start = s + h.body;
-                let body = bytes.get(body_start..e).unwrap_or(&[]);
-                let (name, text_start) = match split_sender(body) {
-                    Some((ns, ne, ts_)) if !is_sentence(body.get(ns..ne).unwrap_or(&[])) => {
-                        (Some((body_start + ns, body_start + ne)), body_start + ts_)
-                    }
-                    _ => (None, body_start),
+    // `pos` is where unread lines start in the buffer; `end` the end of complete lines.
+    let mut pos = 0usize;
+    loop {
+        let bytes = chunks.buf.get(..end).unwrap_or(&[]);
+        // Valid UTF-8 by `fill`; an empty view only if that invariant broke.
+        let text = simdutf8::basic::from_utf8(bytes).unwrap_or("");
+        let lines = Lines {
+            s: bytes,
+            pos,
+            no: chunks
+                .lines_before
+                .saturating_add(count_lines(bytes.get(..pos))),
+        };
+        for (no, s, e) in lines {
+            let line = bytes.get(s..e).unwrap_or(&[]);
+            if let Some(h) = header::parse(line) {
+                add_stats(&mut stats, &h);
+                let date = if accepted.contains(&h.style) {
+                    ymd(&h, order)
+                } else {
+                    rep.line(OTHER_STYLE, no);
+                    None
                 };
-                let marked = header::invisible_len(bytes, text_start) > 0;
-                if let Some(p) = pending.take() {
-                    b.finish(p);
+                if let Some((y, m, d)) = date {
+                    let (ts, fl) = clock.utc_of(y, m, d, h.hour24(), h.minute, h.second);
+                    let body_start = s + h.body;
+                    let body = bytes.get(body_start..e).unwrap_or(&[]);
+                    let (name, text_start) = match split_sender(body) {
+                        Some((ns, ne, ts_)) if !is_sentence(body.get(ns..ne).unwrap_or(&[])) => {
+                            (Some((body_start + ns, body_start + ne)), body_start + ts_)
+                        }
+                        _ => (None, body_start),
+                    };
+                    let marked = header::invisible_len(bytes, text_start) > 0;
+                    if let Some(p) = pending.take() {
+                        b.finish(text, p);
+                    }
+                    pending = Some(Pending {
+                        ts,
+                        flags: fl,
+                        line: no,
+                        name,
+                        text_start,
+                        end: e,
+                        marked,
+                    });
+                    continue;
+                } else if accepted.contains(&h.style) {
+                    rep.line(BAD_DATE, no);
                 }
-                pending = Some(Pending {
-                    ts,
-                    flags: fl,
-                    line: no,
-                    name,
-                    text_start,
-                    end: e,
-                    marked,
-                });
-                continue;
-            } else if accepted.contains(&h.style) {
-                rep.line(BAD_DATE, no);
+            }
+            match pending.as_mut() {
+                Some(p) => p.end = e,
+                None => {
+                    if !kinds::trim_marks(text.get(s..e).unwrap_or("")).is_empty() {
+                        rep.line(PRE_HEADER, no);
+                    }
+                }
             }
         }
-        match pending.as_mut() {
-            Some(p) => p.end = e,
-            None => {
-                if !kinds::trim_marks(text.get(s..e).unwrap_or("")).is_empty() {
-                    rep.line(PRE_HEADER, no);
-                }
+        if chunks.eof {
+            if let Some(p) = pending.take() {
+                b.finish(text, p);
             }
+            break;
         }
-    }
-    if let Some(p) = pending.take() {
-        b.finish(p);
+        // Keep the message being read (its text may go on in the next chunk); drop the rest.
+        let keep = pending.as_ref().map_or(end, Pending::start).min(end);
+        let dropped = count_lines(bytes.get(..keep));
+        if let Some(p) = pending.as_mut() {
+            p.shift(keep);
+        }
+        chunks.consume(keep, dropped);
+        pos = end - keep;
+        end = chunks.fill(pos)?;
     }
     let mut diags = rep.finish();
     if let Some(line) = b.full {
         diags.push(Diagnostic {
             severity: Severity::Warning,
             line,
-            message: "the chat's texts exceed 4 GiB; this message and the rest of the file were not read".to_owned(),
+            message:
+                "the chat's texts exceed 4 GiB; this message and the rest of the file were not read"
+                    .to_owned(),
         });
     }
     b.chat.events.shrink_to_fit();
-    (b.chat, diags, stats)
+    Ok(Built {
+        chat: b.chat,
+        utf8: chunks.utf8,
+        diagnostics: diags,
+        stats,
+        decision,
+    })
+}
+
+/// Lines that end in `bytes` (its `\n` count).
+fn count_lines(bytes: Option<&[u8]>) -> u32 {
+    let n = bytes.map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

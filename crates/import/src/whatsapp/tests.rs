@@ -315,3 +315,103 @@ fn sniff() {
     assert!(!looks_like_whatsapp("hello\nworld"));
     assert!(!looks_like_whatsapp(""));
 }
+
+/// Parses `bytes` read `chunk` bytes at a time, by a reader that gives at most `step` bytes
+/// per call; also returns how many readings it took.
+fn parse_in_chunks(bytes: &[u8], chunk: usize, step: usize) -> (WhatsAppChat, usize) {
+    struct Trickle<'a> {
+        b: &'a [u8],
+        step: usize,
+    }
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.b.len().min(out.len()).min(self.step);
+            let (head, rest) = self.b.split_at(n);
+            out[..n].copy_from_slice(head);
+            self.b = rest;
+            Ok(n)
+        }
+    }
+    let mut readings = 0;
+    let mut open = |_: Pass| {
+        readings += 1;
+        Ok(Trickle { b: bytes, step })
+    };
+    let chat = parse_chunked(Some("chat.txt"), &mut open, &utc(), None, chunk).unwrap();
+    (chat, readings)
+}
+
+fn fixture_texts() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/whatsapp");
+    let mut out: Vec<String> = [
+        "android_en_us.txt",
+        "ios_buddhist.txt",
+        "ios_de_crlf.txt",
+        "ios_ymd_bad_lines.txt",
+    ]
+    .iter()
+    .map(|f| std::fs::read_to_string(dir.join(f)).unwrap())
+    .collect();
+    // Multi-line messages, a line before the first header, no final newline.
+    out.push(
+        "junk before\n1/2/24, 10:00 - A: one\ntwo\n\nthree\n1/2/24, 10:01 - B: ‎image omitted\n\
+         1/2/24, 10:02 - B: x\r\ny\r\n1/2/24, 10:03 - A: last line, no newline"
+            .to_owned(),
+    );
+    out
+}
+
+#[test]
+fn chunk_boundaries_never_change_the_result() {
+    for text in fixture_texts() {
+        let whole = parse_named(Some("chat.txt"), &text, &utc());
+        for (chunk, step) in [(1, 1), (2, 1), (3, 2), (7, 7), (16, 5), (61, 64), (4096, 3)] {
+            let (got, _) = parse_in_chunks(text.as_bytes(), chunk, step);
+            assert_eq!(got, whole, "chunk {chunk}, step {step}");
+        }
+    }
+}
+
+#[test]
+fn bad_utf8_is_replaced_and_reported_wherever_the_chunks_fall() {
+    let mut bytes = b"1/2/24, 10:00 - A: caf\xC3\xA9\n1/2/24, 10:01 - B: ok\n".to_vec();
+    bytes.extend_from_slice(b"1/2/24, 10:02 - A: bad \xFF\xFE byte\nsecond line \xC3\n");
+    bytes.extend_from_slice(b"1/2/24, 10:03 - B: fine\n");
+    let (reference, _) = parse_in_chunks(&bytes, 1 << 20, 1 << 20);
+    assert_eq!(reference.chat.events.len(), 4);
+    assert_eq!(
+        reference.chat.events.text_at(2),
+        "bad \u{FFFD}\u{FFFD} byte\nsecond line \u{FFFD}"
+    );
+    let d = &reference.diagnostics[0];
+    assert_eq!(d.line, 3);
+    assert!(
+        d.message
+            .contains("chat.txt is not valid utf-8 (first at line 3)")
+    );
+    for (chunk, step) in [(1, 1), (5, 3), (40, 40), (57, 100)] {
+        let (got, _) = parse_in_chunks(&bytes, chunk, step);
+        assert_eq!(got, reference, "chunk {chunk}, step {step}");
+    }
+}
+
+#[test]
+fn a_decision_the_first_chunk_got_wrong_is_read_again() {
+    // Ten dates that read chronologically either way (a tie reads as d/m/y), then the 13th
+    // of February written m/d: the whole file is m/d/y.
+    let mut text = String::new();
+    for day in 1..=10 {
+        text.push_str(&format!("02/{day:02}/24, 10:00 - A: m{day}\n"));
+    }
+    text.push_str("02/13/24, 10:00 - B: late evidence\n");
+    let whole = parse_named(Some("chat.txt"), &text, &utc());
+    assert_eq!(whole.date_order, DateOrder::Mdy);
+    let (first_chunk_only, readings) = parse_in_chunks(text.as_bytes(), 40, 40);
+    assert_eq!(
+        readings, 2,
+        "the first guess came from one line and was wrong"
+    );
+    assert_eq!(first_chunk_only, whole);
+    let (one_chunk, readings) = parse_in_chunks(text.as_bytes(), 1 << 20, 1 << 20);
+    assert_eq!((one_chunk, readings), (whole, 1));
+}
