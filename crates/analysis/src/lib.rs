@@ -617,8 +617,8 @@ fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
     let mut received_total = vec![0u64; nm];
     let mut own_settled = vec![vec![0u64; np]; nm];
     for t in x.turns {
-        if let Some(l) = t.latency
-            && let Some(b) = x.day(t.first).and_then(bucket)
+        if let Some(l) = t.latency()
+            && let Some(b) = x.day(t.first()).and_then(bucket)
         {
             if let Some(v) = lat.get_mut(t.who as usize) {
                 v.push((b, l));
@@ -630,8 +630,8 @@ fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
                 *c += 1;
             }
         }
-        if !t.pending
-            && let Some(b) = x.day(t.last).and_then(bucket)
+        if !t.pending()
+            && let Some(b) = x.day(t.last()).and_then(bucket)
         {
             if let Some(r) = received_total.get_mut(b) {
                 *r += 1;
@@ -648,8 +648,9 @@ fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
     let mut answered = vec![vec![0u64; np]; nm];
     for w in x.turns.windows(2) {
         if let [a, b] = w
-            && a.conv == b.conv
-            && let Some(mb) = x.day(a.last).and_then(bucket)
+            // b answers a exactly when it does not open a conversation.
+            && b.latency().is_some()
+            && let Some(mb) = x.day(a.last()).and_then(bucket)
             && let Some(c) = answered.get_mut(mb).and_then(|v| v.get_mut(b.who as usize))
         {
             *c += 1;
@@ -751,9 +752,9 @@ fn weekly(x: &SeriesInput<'_>) -> Weekly {
     }
     let mut lat: Vec<(usize, Millis)> = Vec::new();
     for t in x.turns {
-        if let Some(l) = t.latency
+        if let Some(l) = t.latency()
             && x.is_partner(t.who)
-            && let Some(b) = x.day(t.first).and_then(bucket)
+            && let Some(b) = x.day(t.first()).and_then(bucket)
         {
             lat.push((b, l));
             if let Some(c) = w.partner_replies.get_mut(b) {

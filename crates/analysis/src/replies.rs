@@ -14,27 +14,62 @@ use crate::stats::{Proportion, median_ci95_ranks, quantile_sorted};
 use crate::{Millis, Msg};
 use walkaway_model::PersonIdx;
 
-/// One turn: messages `first..=last` (indices into the message slice) by `who`.
+/// One turn: messages `first()..=last()` (indices into the message slice) by `who`.
+///
+/// 24 bytes (a chat of a million messages has over half a million turns): 32-bit message
+/// indices, the latency with a sentinel for "none", the two flags in one byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Turn {
     pub who: PersonIdx,
-    pub first: usize,
-    pub last: usize,
-    /// Index of the conversation the turn belongs to.
-    pub conv: usize,
-    /// Reply latency when the turn answers a preceding turn of the same conversation.
-    pub latency: Option<Millis>,
+    first: u32,
+    last: u32,
+    /// Milliseconds, or [`Turn::NO_LATENCY`].
+    latency: Millis,
+    flags: u8,
+}
+
+impl Turn {
+    const NO_LATENCY: Millis = -1;
+    const ANSWERED: u8 = 1;
+    const PENDING: u8 = 2;
+
+    /// Index of the turn's first message.
+    pub fn first(&self) -> usize {
+        self.first as usize
+    }
+
+    /// Index of the turn's last message.
+    pub fn last(&self) -> usize {
+        self.last as usize
+    }
+
+    /// Reply latency when the turn answers a preceding turn of the same conversation (so a
+    /// turn has none exactly when it opens its conversation).
+    pub fn latency(&self) -> Option<Millis> {
+        (self.latency != Self::NO_LATENCY).then_some(self.latency)
+    }
+
     /// Someone answered it (a later turn exists in the same conversation).
-    pub answered: bool,
+    pub fn answered(&self) -> bool {
+        self.flags & Self::ANSWERED != 0
+    }
+
     /// The last turn of the data, less than G before the data end: its answer may still come.
-    pub pending: bool,
+    pub fn pending(&self) -> bool {
+        self.flags & Self::PENDING != 0
+    }
+}
+
+/// A message index as a turn stores it (a chat cannot hold 2^32 messages in memory).
+fn index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// The turns of `msgs` split by `convs`. `gap` and `as_of` decide whether the final turn is
 /// pending.
 pub fn turns(msgs: &[Msg], convs: &[Conversation], gap: Millis, as_of: Millis) -> Vec<Turn> {
     let mut out: Vec<Turn> = Vec::with_capacity(msgs.len() / 2 + 1);
-    for (ci, c) in convs.iter().enumerate() {
+    for c in convs {
         let conv_start = out.len();
         let Some(slice) = msgs.get(c.first..=c.last) else {
             continue;
@@ -48,7 +83,7 @@ pub fn turns(msgs: &[Msg], convs: &[Conversation], gap: Millis, as_of: Millis) -
             }
             let latency = if out.len() > conv_start {
                 out.last()
-                    .and_then(|prev| msgs.get(prev.last))
+                    .and_then(|prev| msgs.get(prev.last()))
                     .zip(msgs.get(run_start))
                     .map(|(p, f)| f.ts.saturating_sub(p.ts).max(0))
             } else {
@@ -57,25 +92,23 @@ pub fn turns(msgs: &[Msg], convs: &[Conversation], gap: Millis, as_of: Millis) -
             if out.len() > conv_start
                 && let Some(prev) = out.last_mut()
             {
-                prev.answered = true;
+                prev.flags |= Turn::ANSWERED;
             }
             out.push(Turn {
                 who: m.who,
-                first: run_start,
-                last: i,
-                conv: ci,
-                latency,
-                answered: false,
-                pending: false,
+                first: index(run_start),
+                last: index(i),
+                latency: latency.unwrap_or(Turn::NO_LATENCY),
+                flags: 0,
             });
             run_start = i + 1;
         }
     }
     if let Some(t) = out.last_mut()
-        && let Some(m) = msgs.get(t.last)
+        && let Some(m) = msgs.get(t.last())
         && as_of < m.ts.saturating_add(gap)
     {
-        t.pending = true;
+        t.flags |= Turn::PENDING;
     }
     out
 }
@@ -136,22 +169,22 @@ pub fn per_person(turns: &[Turn], n_people: usize) -> Vec<PersonReplies> {
             continue;
         }
         sent[p] += 1;
-        if let Some(l) = t.latency {
+        if let Some(l) = t.latency() {
             replies[p] += 1;
             if let Some(v) = latencies.get_mut(p) {
                 v.push(l);
             }
         }
-        if !t.answered && !t.pending {
+        if !t.answered() && !t.pending() {
             unanswered[p] += 1;
         }
-        if !t.pending {
+        if !t.pending() {
             received_total += 1;
         }
     }
     // A pending turn counts for nobody; each other turn is received by everyone but its sender.
     let mut pending_by = vec![0u64; n_people];
-    for t in turns.iter().filter(|t| t.pending) {
+    for t in turns.iter().filter(|t| t.pending()) {
         if let Some(c) = pending_by.get_mut(t.who as usize) {
             *c += 1;
         }

@@ -265,7 +265,7 @@ fn pending_final_turn_is_not_unanswered() {
     let events = vec![at(0, 1, "hey"), at(5, 0, "hi")];
     let c = Config::new(0, Some(1), T0 + 15 * MINUTE);
     let a = analyze(&evs(&events), &people(), &c);
-    assert!(a.turns[1].pending);
+    assert!(a.turns[1].pending());
     assert_eq!(a.replies[0].unanswered, 0);
     // B's turn was answered by A: 1 of 1; A's pending turn counts for B as nothing: 0 of 0.
     assert_eq!(
@@ -601,7 +601,7 @@ proptest! {
         let e = build(&spec, false);
         let a = analyze(&evs(&e), &people(), &cfg());
         for t in &a.turns {
-            if let Some(l) = t.latency {
+            if let Some(l) = t.latency() {
                 prop_assert!(l >= 0 && l <= a.conversations.gap);
             }
         }
@@ -706,4 +706,13 @@ fn gap_valley_ignores_same_minute_zero_gaps() {
         "G = {} min",
         g / 60_000
     );
+}
+
+/// A million-message chat keeps a million messages and over half a million turns in memory:
+/// their sizes are part of the memory budget (BENCHMARKS.md).
+#[test]
+fn per_message_types_stay_small() {
+    assert_eq!(std::mem::size_of::<walkaway_analysis::Msg>(), 24);
+    assert_eq!(std::mem::size_of::<walkaway_analysis::replies::Turn>(), 24);
+    assert_eq!(std::mem::size_of::<walkaway_model::Event>(), 32);
 }

@@ -136,6 +136,7 @@ fn clamp(v: u64) -> i64 {
 }
 
 /// One event of the parsed chat, in insertion order (by instant, ties in file order).
+#[derive(Clone, Copy)]
 struct Keyed {
     /// Index into `ParsedChat::events`.
     idx: u32,
@@ -235,7 +236,6 @@ fn import_chat(
         participants.join(&KEY_SEP.to_string())
     };
 
-    let keyed = key_events(chat, sorted);
 
     // Find or create the stored chat.
     let found: Option<i64> = tx
@@ -249,7 +249,7 @@ fn import_chat(
     let found = match found {
         Some(pk) => Some(pk),
         None if !participants.is_empty() => {
-            overlapping_chat(tx, db_path, source, &participants, chat, &keyed)?
+            overlapping_chat(tx, db_path, source, &participants, chat, sorted)?
         }
         None => None,
     };
@@ -345,7 +345,7 @@ fn import_chat(
             }
             Ok(())
         };
-        for k in &keyed {
+        for k in Keys::new(chat, sorted) {
             let Some(e) = chat.events.get(k.idx as usize) else {
                 continue;
             };
@@ -434,75 +434,133 @@ fn sender_name<'c>(chat: &'c ParsedChat, e: &Event) -> Option<&'c str> {
     }
 }
 
-/// Orders the events by instant (stable, so ties keep file order) and computes each one's
-/// position among same-instant events and its fingerprint.
-fn key_events(chat: &ParsedChat, sorted: bool) -> Vec<Keyed> {
-    let events = &chat.events;
-    let mut order: Vec<u32> = (0..events.len() as u32).collect();
-    if !sorted {
-        order.sort_by_key(|&i| events.get(i as usize).map_or(0, |e| e.ts));
+/// The events in instant order (stable, so ties keep file order), each with its position among
+/// same-instant events and its fingerprint. Keys are computed one instant at a time as the
+/// iterator advances: an import never holds a key per event.
+struct Keys<'c> {
+    chat: &'c ParsedChat,
+    /// Event indices in instant order; `None` when the file is in order already.
+    order: Option<Vec<u32>>,
+    /// Start (in instant order) of the next group of same-instant events.
+    start: usize,
+    /// Keys of the current group and the next one to yield.
+    group: Vec<Keyed>,
+    next: usize,
+    /// Event indices of the current group.
+    members: Vec<u32>,
+    buf: Vec<u8>,
+    counts: HashMap<(Option<&'c str>, u8, &'c str), u32>,
+    group_fps: HashSet<i64>,
+}
+
+impl<'c> Keys<'c> {
+    fn new(chat: &'c ParsedChat, sorted: bool) -> Self {
+        let events = &chat.events;
+        let order = (!sorted).then(|| {
+            let mut order: Vec<u32> = (0..events.len() as u32).collect();
+            order.sort_by_key(|&i| events.get(i as usize).map_or(0, |e| e.ts));
+            order
+        });
+        Keys {
+            chat,
+            order,
+            start: 0,
+            group: Vec::new(),
+            next: 0,
+            members: Vec::new(),
+            buf: Vec::with_capacity(256),
+            counts: HashMap::new(),
+            group_fps: HashSet::new(),
+        }
     }
-    let ts_of = |i: u32| events.get(i as usize).map_or(0, |e| e.ts);
-    // The identity of an event apart from its instant.
-    let ident = |i: u32| {
-        let e = events.get(i as usize);
+
+    /// The event index at position `k` of instant order.
+    fn at(&self, k: usize) -> Option<u32> {
+        match &self.order {
+            Some(o) => o.get(k).copied(),
+            None => (k < self.chat.events.len()).then_some(k as u32),
+        }
+    }
+
+    /// The identity of an event apart from its instant.
+    fn ident(&self, i: u32) -> (Option<&'c str>, u8, &'c str) {
+        let chat = self.chat;
+        let e = chat.events.get(i as usize);
         (
             e.and_then(|e| sender_name(chat, e)),
             e.map_or(0, |e| e.kind.code()),
-            e.map_or("", |e| events.text(e)),
+            e.map_or("", |e| chat.events.text(e)),
         )
-    };
+    }
 
-    let mut out = Vec::with_capacity(order.len());
-    let mut buf = Vec::with_capacity(256);
-    let mut counts: HashMap<(Option<&str>, u8, &str), u32> = HashMap::new();
-    let mut group_fps: HashSet<i64> = HashSet::new();
-    let mut start = 0;
-    while start < order.len() {
-        let ts = order.get(start).map_or(0, |&i| ts_of(i));
-        let mut end = start + 1;
-        while order.get(end).is_some_and(|&i| ts_of(i) == ts) {
+    /// Computes the keys of the next group of same-instant events; false at the end.
+    fn next_group(&mut self) -> bool {
+        let events = &self.chat.events;
+        let ts_of = |i: u32| events.get(i as usize).map_or(0, |e| e.ts);
+        let Some(first) = self.at(self.start) else {
+            return false;
+        };
+        let ts = ts_of(first);
+        let mut end = self.start + 1;
+        while self.at(end).is_some_and(|i| ts_of(i) == ts) {
             end += 1;
         }
-        let group = order.get(start..end).unwrap_or(&[]);
-        counts.clear();
-        group_fps.clear();
-        for (pos, &i) in group.iter().enumerate() {
-            let id = ident(i);
-            let ordinal = if group.len() == 1 {
+        // The buffer is reused from group to group (taken out while `self` is borrowed).
+        let mut members = std::mem::take(&mut self.members);
+        members.clear();
+        members.extend((self.start..end).filter_map(|k| self.at(k)));
+        self.group.clear();
+        self.next = 0;
+        self.counts.clear();
+        self.group_fps.clear();
+        for (pos, &i) in members.iter().enumerate() {
+            let id = self.ident(i);
+            let ordinal = if members.len() == 1 {
                 0
-            } else if group.len() <= SMALL_GROUP {
-                group
+            } else if members.len() <= SMALL_GROUP {
+                members
                     .get(..pos)
                     .unwrap_or(&[])
                     .iter()
-                    .filter(|&&j| ident(j) == id)
+                    .filter(|&&j| self.ident(j) == id)
                     .count() as u32
             } else {
-                let c = counts.entry(id).or_insert(0);
+                let c = self.counts.entry(id).or_insert(0);
                 *c += 1;
                 *c - 1
             };
             let kind = events.get(i as usize).map_or(Kind::System, |e| e.kind);
-            let fp = fingerprint_with(&mut buf, id.0, kind, id.2, ordinal);
-            let fp = fp as i64;
-            let dup = if group.len() <= SMALL_GROUP {
-                out.get(out.len().saturating_sub(pos)..)
-                    .unwrap_or(&[])
-                    .iter()
-                    .any(|k: &Keyed| k.fp == fp)
+            let fp = fingerprint_with(&mut self.buf, id.0, kind, id.2, ordinal) as i64;
+            let dup = if members.len() <= SMALL_GROUP {
+                self.group.iter().any(|k| k.fp == fp)
             } else {
-                !group_fps.insert(fp)
+                !self.group_fps.insert(fp)
             };
-            out.push(Keyed {
+            self.group.push(Keyed {
                 idx: i,
                 sub_dup: (pos as u32 & !Keyed::DUP) | if dup { Keyed::DUP } else { 0 },
                 fp,
             });
         }
-        start = end;
+        self.members = members;
+        self.start = end;
+        true
     }
-    out
+}
+
+impl Iterator for Keys<'_> {
+    type Item = Keyed;
+
+    fn next(&mut self) -> Option<Keyed> {
+        while self.next >= self.group.len() {
+            if !self.next_group() {
+                return None;
+            }
+        }
+        let k = self.group.get(self.next).copied();
+        self.next += 1;
+        k
+    }
 }
 
 /// Step 2 of the matching rules: a stored chat of the same source whose participants are a
@@ -513,7 +571,7 @@ fn overlapping_chat(
     source: Source,
     participants: &[&str],
     chat: &ParsedChat,
-    keyed: &[Keyed],
+    sorted: bool,
 ) -> Result<Option<i64>> {
     let candidates: Vec<(i64, Option<i64>, Option<i64>)> = {
         let mut stmt = tx
@@ -543,7 +601,7 @@ fn overlapping_chat(
             continue;
         }
         let keys = stored_keys(tx, db_path, pk, first, last)?;
-        let hit = keyed.iter().any(|k| {
+        let hit = Keys::new(chat, sorted).any(|k| {
             chat.events
                 .get(k.idx as usize)
                 .is_some_and(|e| keys.contains(&(e.ts, k.fp)))
@@ -701,8 +759,7 @@ mod tests {
             ..ParsedChat::default()
         };
         let sorted = chat.events.is_sorted_by_key(|e| e.ts);
-        key_events(&chat, sorted)
-            .into_iter()
+        Keys::new(&chat, sorted)
             .map(|k| (k.idx, k.sub(), k.fp))
             .collect()
     }

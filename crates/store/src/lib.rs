@@ -314,7 +314,7 @@ impl Store {
         // no faster). SQLite spills the excess to the WAL inside the transaction, which stays
         // uncommitted (and invisible) until the commit (negative values are KiB).
         self.conn
-            .pragma_update(None, "cache_size", -8192)
+            .pragma_update(None, "cache_size", -2048)
             .db(&self.path)?;
         // IMMEDIATE takes the write lock up front, so a concurrent writer makes this import
         // wait (busy timeout) instead of failing halfway through.
