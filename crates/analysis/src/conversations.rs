@@ -231,7 +231,7 @@ pub fn segment(msgs: &[Msg], events: &Events, gap: Millis) -> Vec<Conversation> 
                 Some(prev) => {
                     let closing = &msgs[prev.last];
                     if msgs[first].ts.saturating_sub(closing.ts) < LATE_REPLY_WINDOW
-                        && crate::balance::is_question(events.text_at(closing.event))
+                        && crate::balance::is_question(events.text_at(closing.event()))
                     {
                         OpenKind::PossibleLateReply
                     } else {

@@ -38,14 +38,25 @@ pub const DAY: Millis = 24 * HOUR;
 
 /// A message (METRICS.md sense: text, media, voice, deleted) reduced to what metrics need.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-/// 24 bytes: a chat of a million messages keeps a million of these; the text stays in the
-/// [`Events`] (`events.text_at(m.event)`).
+/// 16 bytes: a chat of a million messages keeps a million of these; the text and the kind
+/// stay in the [`Events`] (`events.text_at(m.event())`).
 pub struct Msg {
     pub ts: Millis,
-    /// Index of the originating event in the analysed [`Events`] (evidence links, text).
-    pub event: usize,
+    /// Index of the originating event in the analysed [`Events`] (see [`Msg::event`]).
+    pub event_idx: u32,
     pub who: PersonIdx,
-    pub kind: Kind,
+}
+
+impl Msg {
+    /// Index of the originating event in the analysed [`Events`] (evidence links, text).
+    pub fn event(&self) -> usize {
+        self.event_idx as usize
+    }
+
+    /// The message's kind (text, media, voice, deleted).
+    pub fn kind(&self, events: &[Event]) -> Kind {
+        events.get(self.event()).map_or(Kind::System, |e| e.kind)
+    }
 }
 
 /// The messages of `events`, in order: system events, calls and reactions are left out,
@@ -58,9 +69,9 @@ pub fn messages(events: &[Event]) -> Vec<Msg> {
         .filter_map(|(i, e)| {
             Some(Msg {
                 ts: e.ts,
+                // Events beyond 2^32 cannot be held in memory.
+                event_idx: u32::try_from(i).ok()?,
                 who: e.sender?,
-                kind: e.kind,
-                event: i,
             })
         })
         .collect()
@@ -329,8 +340,8 @@ pub(crate) fn analyze_borrowed(
 /// over the available cores: word segmentation dominates the cost of an analysis.
 fn message_facts(msgs: &[Msg], events: &Events) -> Vec<Facts> {
     let one = |m: &Msg| {
-        if m.kind == Kind::Text {
-            let (words, emoji, question) = balance::text_facts(events.text_at(m.event));
+        if m.kind(events) == Kind::Text {
+            let (words, emoji, question) = balance::text_facts(events.text_at(m.event()));
             Facts {
                 words,
                 emoji: u16::try_from(emoji).unwrap_or(u16::MAX),

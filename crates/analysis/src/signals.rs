@@ -433,10 +433,12 @@ pub fn scan(msgs: &[Msg], events: &Events, who: Option<PersonIdx>, m: &Matcher) 
     let mut hits = Vec::new();
     let mut out = Vec::new();
     for msg in msgs {
-        if who.is_some_and(|w| w != msg.who) || !matches!(msg.kind, Kind::Text | Kind::Media) {
+        if who.is_some_and(|w| w != msg.who)
+            || !matches!(msg.kind(events), Kind::Text | Kind::Media)
+        {
             continue;
         }
-        let text = events.text_at(msg.event);
+        let text = events.text_at(msg.event());
         if text.is_empty() {
             continue;
         }
@@ -444,7 +446,7 @@ pub fn scan(msgs: &[Msg], events: &Events, who: Option<PersonIdx>, m: &Matcher) 
         m.detect_into(text, &mut scratch, &mut hits);
         out.extend(hits.drain(..).map(|h| SignalHit {
             signal: h.signal,
-            event: msg.event,
+            event: msg.event(),
             who: msg.who,
             ts: msg.ts,
             lang: h.lang,
@@ -1184,7 +1186,7 @@ mod tests {
             walkaway_model::NewEvent {
                 ts: i as i64,
                 sender: Some(0),
-                kind: Kind::Text,
+                kind: if i == 6 { Kind::Deleted } else { Kind::Text },
                 text: t,
                 line: 0,
                 flags: 0,
@@ -1195,20 +1197,17 @@ mod tests {
             Msg {
                 ts: 10,
                 who: 0,
-                kind: Kind::Text,
-                event: 3,
+                event_idx: 3,
             },
             Msg {
                 ts: 20,
                 who: 1,
-                kind: Kind::Text,
-                event: 5,
+                event_idx: 5,
             },
             Msg {
                 ts: 30,
                 who: 1,
-                kind: Kind::Deleted,
-                event: 6,
+                event_idx: 6,
             },
         ];
         let all = scan(&msgs, &events, None, &m);

@@ -358,7 +358,7 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
                 events: input
                     .msgs
                     .get(conv.first)
-                    .map(|m| vec![m.event])
+                    .map(|m| vec![m.event()])
                     .unwrap_or_default(),
                 activity: None,
             });
@@ -381,7 +381,7 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
                 breaches.push(Breach {
                     kind: BreachKind::FastReply,
                     instant: cur.ts,
-                    events: vec![prev.event, cur.event],
+                    events: vec![prev.event(), cur.event()],
                     activity: None,
                 });
             }
@@ -426,7 +426,7 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
                 .map_or(d, |s| s.start);
             ReachOut {
                 instant: c.start,
-                event: input.msgs.get(c.first).map_or(0, |m| m.event),
+                event: input.msgs.get(c.first).map_or(0, |m| m.event()),
                 conv: i,
                 hours_since_silence_start: hours(c.start.saturating_sub(silence_start)),
             }

@@ -459,7 +459,7 @@ fn unsorted_events_are_sorted_and_keep_their_index() {
     assert_eq!(a.conversations, b.conversations);
     assert_eq!(a.balance.ebi, b.balance.ebi);
     // The first message (m0) is the last event of the reversed slice.
-    assert_eq!(a.msgs[0].event, 9);
+    assert_eq!(a.msgs[0].event(), 9);
     assert_eq!(events[9].text, "hi, how are you?");
 }
 
@@ -712,7 +712,7 @@ fn gap_valley_ignores_same_minute_zero_gaps() {
 /// their sizes are part of the memory budget (BENCHMARKS.md).
 #[test]
 fn per_message_types_stay_small() {
-    assert_eq!(std::mem::size_of::<walkaway_analysis::Msg>(), 24);
+    assert_eq!(std::mem::size_of::<walkaway_analysis::Msg>(), 16);
     assert_eq!(std::mem::size_of::<walkaway_analysis::replies::Turn>(), 24);
     assert_eq!(std::mem::size_of::<walkaway_model::Event>(), 32);
 }

@@ -258,7 +258,7 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
                         b.convs.get(r.conv).is_some_and(|conv| {
                             b.msgs
                                 .get(conv.first..=conv.last)
-                                .is_some_and(|ms| ms.iter().any(|m| m.event == h.event))
+                                .is_some_and(|ms| ms.iter().any(|m| m.event() == h.event))
                         }) && Some(h.who) == cfg.partner
                     })
                     .map(|h| h.signal.as_str().to_string())

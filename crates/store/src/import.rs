@@ -236,7 +236,6 @@ fn import_chat(
         participants.join(&KEY_SEP.to_string())
     };
 
-
     // Find or create the stored chat.
     let found: Option<i64> = tx
         .query_row(
