@@ -533,16 +533,63 @@ impl SeriesInput<'_> {
     }
 }
 
-/// Medians of per-bucket latency lists given as (bucket, latency) in bucket order.
-fn bucket_medians(items: &mut [(usize, Millis)], out: &mut [Option<f64>]) {
-    for chunk in items.chunk_by_mut(|a, b| a.0 == b.0) {
-        let Some(&(bucket, _)) = chunk.first() else {
-            continue;
-        };
-        let mut v: Vec<Millis> = chunk.iter().map(|x| x.1).collect();
-        v.sort_unstable();
-        if let Some(slot) = out.get_mut(bucket) {
-            *slot = stats::quantile_sorted(&v, 0.5);
+/// Latencies grouped by the bucket (month, week) they fall in, kept in arrival order: the
+/// values (8 bytes each: a large chat has hundreds of thousands) and the runs of equal buckets.
+#[derive(Clone, Debug, Default)]
+struct Buckets {
+    values: Vec<Millis>,
+    /// (bucket, number of values) of consecutive values in the same bucket.
+    runs: Vec<(usize, usize)>,
+}
+
+impl Buckets {
+    fn push(&mut self, bucket: usize, value: Millis) {
+        self.values.push(value);
+        match self.runs.last_mut() {
+            Some((b, n)) if *b == bucket => *n += 1,
+            _ => self.runs.push((bucket, 1)),
+        }
+    }
+
+    /// The median of each bucket's values into `out[bucket]`. Values arrive in time order, so a
+    /// bucket is usually one run; a bucket met again later (a local day going back at a DST
+    /// change) has its runs merged.
+    fn medians(&mut self, out: &mut [Option<f64>]) {
+        let mut starts = Vec::with_capacity(self.runs.len());
+        let mut at = 0;
+        for &(_, n) in &self.runs {
+            starts.push(at);
+            at += n;
+        }
+        let mut order: Vec<usize> = (0..self.runs.len()).collect();
+        order.sort_by_key(|&i| self.runs.get(i).map_or(0, |r| r.0));
+        for group in
+            order.chunk_by(|a, b| self.runs.get(*a).map(|r| r.0) == self.runs.get(*b).map(|r| r.0))
+        {
+            let Some(&(bucket, _)) = group.first().and_then(|&i| self.runs.get(i)) else {
+                continue;
+            };
+            let range = |i: usize| {
+                let s = starts.get(i).copied().unwrap_or(0);
+                s..s + self.runs.get(i).map_or(0, |r| r.1)
+            };
+            let median = match group {
+                [one] => self.values.get_mut(range(*one)).and_then(|v| {
+                    v.sort_unstable();
+                    stats::quantile_sorted(v, 0.5)
+                }),
+                _ => {
+                    let mut v: Vec<Millis> = group
+                        .iter()
+                        .flat_map(|&i| self.values.get(range(i)).unwrap_or(&[]).iter().copied())
+                        .collect();
+                    v.sort_unstable();
+                    stats::quantile_sorted(&v, 0.5)
+                }
+            };
+            if let Some(slot) = out.get_mut(bucket) {
+                *slot = median;
+            }
         }
     }
 }
@@ -624,7 +671,7 @@ fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
         }
     }
     // Replies and reply rates.
-    let mut lat: Vec<Vec<(usize, Millis)>> = vec![Vec::new(); np];
+    let mut lat: Vec<Buckets> = vec![Buckets::default(); np];
     let mut received_total = vec![0u64; nm];
     let mut own_settled = vec![vec![0u64; np]; nm];
     for t in x.turns {
@@ -632,7 +679,7 @@ fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
             && let Some(b) = x.day(t.first()).and_then(bucket)
         {
             if let Some(v) = lat.get_mut(t.who as usize) {
-                v.push((b, l));
+                v.push(b, l);
             }
             if let Some(c) = months
                 .get_mut(b)
@@ -671,7 +718,7 @@ fn monthly(x: &SeriesInput<'_>) -> Vec<Month> {
     for p in 0..np {
         medians.iter_mut().for_each(|m| *m = None);
         if let Some(v) = lat.get_mut(p) {
-            bucket_medians(v, &mut medians);
+            v.medians(&mut medians);
         }
         for (mo, med) in months.iter_mut().zip(&medians) {
             if let Some(slot) = mo.median_latency_ms.get_mut(p) {
@@ -761,24 +808,41 @@ fn weekly(x: &SeriesInput<'_>) -> Weekly {
             *u += 1;
         }
     }
-    let mut lat: Vec<(usize, Millis)> = Vec::new();
+    let mut lat = Buckets::default();
     for t in x.turns {
         if let Some(l) = t.latency()
             && x.is_partner(t.who)
             && let Some(b) = x.day(t.first()).and_then(bucket)
         {
-            lat.push((b, l));
+            lat.push(b, l);
             if let Some(c) = w.partner_replies.get_mut(b) {
                 *c += 1;
             }
         }
     }
     let mut med = vec![None; nw];
-    bucket_medians(&mut lat, &mut med);
+    lat.medians(&mut med);
     for (slot, m) in w.partner_median_latency_ms.iter_mut().zip(med) {
         if let Some(m) = m {
             *slot = m;
         }
     }
     w
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_medians_merge_a_bucket_met_twice() {
+        let mut b = Buckets::default();
+        for (bucket, v) in [(0, 5), (0, 1), (2, 7), (1, 4), (2, 9), (2, 11)] {
+            b.push(bucket, v);
+        }
+        let mut out = vec![None; 4];
+        b.medians(&mut out);
+        // Bucket 2 is met, left for bucket 1, and met again: its values are 7, 9, 11.
+        assert_eq!(out, vec![Some(3.0), Some(4.0), Some(9.0), None]);
+    }
 }

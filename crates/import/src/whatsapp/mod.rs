@@ -616,8 +616,8 @@ fn prefix_stats(bytes: &[u8], max_lines: usize) -> Stats {
 
 /// Like [`parse`], taking the chat title from the export's file name when it has one.
 pub fn parse_named(file_name: Option<&str>, text: &str, opts: &Options) -> WhatsAppChat {
-    let mut open = |_: Pass| Ok(text.as_bytes());
-    match parse_stream(file_name, &mut open, opts, None) {
+    let mut whole = |_: Pass| Ok(Chunks::<&[u8]>::whole(text, file_name));
+    match read_twice_if_needed(file_name, opts, &mut whole) {
         Ok(chat) => chat,
         // Reading from memory cannot fail.
         Err(_) => finish_chat(
@@ -668,18 +668,22 @@ fn parse_chunked<R: Read>(
     mut hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
     chunk: usize,
 ) -> std::io::Result<WhatsAppChat> {
+    read_twice_if_needed(file_name, opts, &mut |pass| {
+        Ok(Chunks::reader(open(pass)?, hash.take(), file_name, chunk))
+    })
+}
+
+/// Reads the file once, and a second time when the whole file overturns the decision its
+/// first lines suggested.
+fn read_twice_if_needed<'h, R: Read>(
+    file_name: Option<&str>,
+    opts: &Options,
+    chunks: &mut dyn FnMut(Pass) -> std::io::Result<Chunks<'h, R>>,
+) -> std::io::Result<WhatsAppChat> {
     let mut decision: Option<Decision> = None;
     let mut pass = Pass::First;
     loop {
-        let input = open(pass)?;
-        let built = build(
-            file_name,
-            input,
-            decision.as_ref(),
-            opts,
-            hash.take(),
-            chunk,
-        )?;
+        let built = build(chunks(pass)?, decision.as_ref(), opts)?;
         let full = decide(&built.stats, opts);
         let same = full.accepted == built.decision.accepted && full.order == built.decision.order;
         if same || pass == Pass::Again {
@@ -744,37 +748,80 @@ struct Built {
     decision: Decision,
 }
 
-/// A file's bytes, a chunk at a time, cut at line ends and made valid UTF-8.
+/// A file's text, a chunk at a time, cut at line ends and made valid UTF-8 (each byte is
+/// validated once). Text already in memory is given whole and never copied.
 struct Chunks<'h, R> {
-    input: R,
+    /// `None` when the whole text was given.
+    input: Option<R>,
     hash: Option<&'h mut xxhash_rust::xxh3::Xxh3>,
     name: Option<&'h str>,
-    buf: Vec<u8>,
+    /// Bytes read after the last complete line.
+    raw: Vec<u8>,
+    /// Complete lines not yet dropped (the message being read and the lines after it).
+    text: Cow<'h, str>,
     /// Bytes to read in one go.
     chunk: usize,
     eof: bool,
-    /// Lines before the buffer's first line.
+    /// Lines before the text's first line.
     lines_before: u32,
     utf8: Vec<Diagnostic>,
 }
 
-impl<R: Read> Chunks<'_, R> {
-    /// Drops the first `n` bytes of the buffer (they end `lines` lines).
+impl<'h, R: Read> Chunks<'h, R> {
+    fn reader(
+        input: R,
+        hash: Option<&'h mut xxhash_rust::xxh3::Xxh3>,
+        name: Option<&'h str>,
+        chunk: usize,
+    ) -> Self {
+        Chunks {
+            input: Some(input),
+            hash,
+            name,
+            raw: Vec::with_capacity(chunk),
+            text: Cow::Owned(String::with_capacity(2 * chunk)),
+            chunk,
+            eof: false,
+            lines_before: 0,
+            utf8: Vec::new(),
+        }
+    }
+
+    fn whole(text: &'h str, name: Option<&'h str>) -> Self {
+        Chunks {
+            input: None,
+            hash: None,
+            name,
+            raw: Vec::new(),
+            text: Cow::Borrowed(text),
+            chunk: 0,
+            eof: true,
+            lines_before: 0,
+            utf8: Vec::new(),
+        }
+    }
+
+    /// Drops the first `n` bytes of the text (they end `lines` lines).
     fn consume(&mut self, n: usize, lines: u32) {
-        self.buf.drain(..n.min(self.buf.len()));
+        if let Cow::Owned(t) = &mut self.text {
+            t.drain(..n.min(t.len()));
+        }
         self.lines_before = self.lines_before.saturating_add(lines);
     }
 
-    /// Reads until the buffer holds a complete line after `from` (or the file ends), and
-    /// returns the end of the last complete line. The bytes up to it are valid UTF-8.
-    fn fill(&mut self, from: usize) -> std::io::Result<usize> {
+    /// Reads until the text holds at least one more complete line (or the file ends) and
+    /// returns the text's length.
+    fn fill(&mut self) -> std::io::Result<usize> {
+        let Some(input) = self.input.as_mut() else {
+            return Ok(self.text.len());
+        };
         loop {
             if !self.eof {
-                let old = self.buf.len();
-                self.buf.resize(old + self.chunk.max(1), 0);
+                let old = self.raw.len();
+                self.raw.resize(old + self.chunk.max(1), 0);
                 let mut got = old;
-                while got < self.buf.len() {
-                    match self.input.read(self.buf.get_mut(got..).unwrap_or(&mut [])) {
+                while got < self.raw.len() {
+                    match input.read(self.raw.get_mut(got..).unwrap_or(&mut [])) {
                         Ok(0) => {
                             self.eof = true;
                             break;
@@ -784,84 +831,69 @@ impl<R: Read> Chunks<'_, R> {
                         Err(e) => return Err(e),
                     }
                 }
-                self.buf.truncate(got);
-                if let (Some(h), Some(new)) = (self.hash.as_deref_mut(), self.buf.get(old..)) {
+                self.raw.truncate(got);
+                if let (Some(h), Some(new)) = (self.hash.as_deref_mut(), self.raw.get(old..)) {
                     h.update(new);
                 }
             }
-            let tail = self.buf.get(from..).unwrap_or(&[]);
-            let end = if self.eof {
-                self.buf.len()
+            let cut = if self.eof {
+                self.raw.len()
             } else {
-                match memchr::memrchr(b'\n', tail) {
-                    Some(i) => from + i + 1,
+                match memchr::memrchr(b'\n', &self.raw) {
+                    Some(i) => i + 1,
                     // No line end yet: read more (a very long line grows the buffer).
                     None => continue,
                 }
             };
-            return Ok(self.make_utf8(from, end));
+            self.take_lines(cut);
+            return Ok(self.text.len());
         }
     }
 
-    /// Makes `buf[from..end]` valid UTF-8 (lossily, with one warning per file) and returns
-    /// the new end. The region starts and ends at line boundaries, so no character is cut.
-    fn make_utf8(&mut self, from: usize, end: usize) -> usize {
-        let region = self.buf.get(from..end).unwrap_or(&[]);
-        if simdutf8::basic::from_utf8(region).is_ok() {
-            return end;
-        }
-        let Err(e) = std::str::from_utf8(region) else {
-            return end;
+    /// Moves the first `cut` raw bytes (whole lines, so no character is cut) to the text,
+    /// decoding them lossily with one warning per file when they are not UTF-8.
+    fn take_lines(&mut self, cut: usize) {
+        let lines = self.raw.get(..cut).unwrap_or(&[]);
+        let Cow::Owned(text) = &mut self.text else {
+            return;
         };
-        if self.utf8.is_empty() {
-            let upto = region.get(..e.valid_up_to()).unwrap_or(&[]);
-            let line = u64::from(self.lines_before)
-                + u64::from(count_lines(self.buf.get(..from)))
-                + u64::from(count_lines(Some(upto)))
-                + 1;
-            let name = self.name.unwrap_or("the file");
-            self.utf8.push(Diagnostic {
-                severity: Severity::Warning,
-                line: u32::try_from(line).unwrap_or(u32::MAX),
-                message: format!(
-                    "{name} is not valid utf-8 (first at line {line}); undecodable bytes were replaced"
-                ),
-            });
+        match simdutf8::basic::from_utf8(lines) {
+            Ok(s) => text.push_str(s),
+            Err(_) => {
+                if self.utf8.is_empty() {
+                    let valid =
+                        std::str::from_utf8(lines).map_or_else(|e| e.valid_up_to(), |s| s.len());
+                    let line = u64::from(self.lines_before)
+                        + u64::from(count_lines(Some(text.as_bytes())))
+                        + u64::from(count_lines(lines.get(..valid)))
+                        + 1;
+                    let name = self.name.unwrap_or("the file");
+                    self.utf8.push(Diagnostic {
+                        severity: Severity::Warning,
+                        line: u32::try_from(line).unwrap_or(u32::MAX),
+                        message: format!(
+                            "{name} is not valid utf-8 (first at line {line}); undecodable bytes were replaced"
+                        ),
+                    });
+                }
+                text.push_str(&String::from_utf8_lossy(lines));
+            }
         }
-        let fixed = String::from_utf8_lossy(region).into_owned();
-        let new_end = from + fixed.len();
-        self.buf.splice(from..end, fixed.into_bytes());
-        new_end
+        self.raw.drain(..cut);
     }
 }
 
 /// One reading of the file under `decision` (or, on the first reading, a decision guessed
 /// from the first lines): events, line diagnostics, and the statistics of every header.
 fn build<R: Read>(
-    file_name: Option<&str>,
-    input: R,
+    mut chunks: Chunks<'_, R>,
     decision: Option<&Decision>,
     opts: &Options,
-    hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
-    chunk: usize,
 ) -> std::io::Result<Built> {
-    let mut chunks = Chunks {
-        input,
-        hash,
-        name: file_name,
-        buf: Vec::with_capacity(2 * chunk),
-        chunk,
-        eof: false,
-        lines_before: 0,
-        utf8: Vec::new(),
-    };
-    let mut end = chunks.fill(0)?;
+    let mut end = chunks.fill()?;
     let decision = match decision {
         Some(d) => d.clone(),
-        None => decide(
-            &prefix_stats(chunks.buf.get(..end).unwrap_or(&[]), 4096),
-            opts,
-        ),
+        None => decide(&prefix_stats(chunks.text.as_bytes(), 4096), opts),
     };
     let accepted = &decision.accepted;
     let order = decision.order;
@@ -886,9 +918,8 @@ fn build<R: Read>(
     // `pos` is where unread lines start in the buffer; `end` the end of complete lines.
     let mut pos = 0usize;
     loop {
-        let bytes = chunks.buf.get(..end).unwrap_or(&[]);
-        // Valid UTF-8 by `fill`; an empty view only if that invariant broke.
-        let text = simdutf8::basic::from_utf8(bytes).unwrap_or("");
+        let text: &str = &chunks.text;
+        let bytes = text.as_bytes();
         let lines = Lines {
             s: bytes,
             pos,
@@ -957,7 +988,7 @@ fn build<R: Read>(
         }
         chunks.consume(keep, dropped);
         pos = end - keep;
-        end = chunks.fill(pos)?;
+        end = chunks.fill()?;
     }
     let mut diags = rep.finish();
     if let Some(line) = b.full {
