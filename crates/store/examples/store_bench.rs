@@ -1,7 +1,7 @@
 //! Measures the store on a synthetic 1,000,000-event chat: import into a fresh database,
 //! re-import (nothing added) and `load_chat`.
 //!
-//! Run with `cargo run --release -p walkaway-store --example bench [EVENTS [ROUNDS]]`. The budget is
+//! Run with `cargo run --release -p walkaway-store --example store_bench [EVENTS [ROUNDS]]`. The budget is
 //! 0.5 s for the import and 0.3 s for the load of 1M events.
 
 use std::process::ExitCode;

@@ -1,5 +1,5 @@
 //! Speed of `analyze` on a synthetic million-message chat (the product's benchmark size), and of
-//! its phases. A benchmark, not a test: `cargo run --release -p walkaway-analysis --example bench`.
+//! its phases. A benchmark, not a test: `cargo run --release -p walkaway-analysis --example analysis_bench`.
 
 use std::time::Instant;
 use walkaway_analysis::rng::SplitMix64;
