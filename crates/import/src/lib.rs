@@ -187,22 +187,46 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
 /// Bytes of a file's beginning that decide its format.
 const HEAD: usize = 64 << 10;
 
-/// True when a file starting with `head` is a WhatsApp chat text by the rules of
-/// [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
-fn is_whatsapp_text(name: &str, head: &[u8]) -> bool {
+/// What a file is, from its name and first bytes (the content decides first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Sniff {
+    /// Zip magic or a `.zip` name.
+    Zip,
+    /// A `.json` name.
+    Json,
+    /// Starts like JSON (`{` or `[`) without the name saying so.
+    JsonLike,
+    /// Anything else: a chat text, or something to refuse.
+    Other,
+}
+
+fn sniff(name: &str, head: &[u8]) -> Sniff {
     let is_zip_magic = head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06");
     let trimmed = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(head);
     let json_like = matches!(
         trimmed.iter().find(|b| !b.is_ascii_whitespace()),
         Some(b'{' | b'[')
     );
-    if head.is_empty()
-        || is_zip_magic
-        || has_ext(name, "zip")
-        || has_ext(name, "json")
-        || json_like
-        || memchr::memchr(0, head.get(..head.len().min(4096)).unwrap_or(&[])).is_some()
-    {
+    if is_zip_magic || has_ext(name, "zip") {
+        Sniff::Zip
+    } else if has_ext(name, "json") {
+        Sniff::Json
+    } else if json_like {
+        Sniff::JsonLike
+    } else {
+        Sniff::Other
+    }
+}
+
+/// A NUL byte in the first 4 KiB: binary data, not a text export.
+fn is_binary(head: &[u8]) -> bool {
+    memchr::memchr(0, head.get(..head.len().min(4096)).unwrap_or(&[])).is_some()
+}
+
+/// True when a file starting with `head` is a WhatsApp chat text by the rules of
+/// [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
+fn is_whatsapp_text(name: &str, head: &[u8]) -> bool {
+    if head.is_empty() || sniff(name, head) != Sniff::Other || is_binary(head) {
         return false;
     }
     // Whole lines only: the head may end inside a character.
@@ -215,8 +239,8 @@ fn is_whatsapp_text(name: &str, head: &[u8]) -> bool {
 }
 
 /// Reads a WhatsApp chat text from its file without holding the file in memory: the parser
-/// reads it a chunk at a time (and, rarely, twice; see [`whatsapp::parse_stream`]), hashing
-/// the bytes on the way.
+/// reads it a chunk at a time (and, rarely, twice; see [`whatsapp::parse_stream`]), and the
+/// first reading is hashed and counted on the way.
 fn read_whatsapp_stream(
     path: &Path,
     name: &str,
@@ -224,25 +248,24 @@ fn read_whatsapp_stream(
     rest: std::fs::File,
     opts: &Options,
 ) -> Result<Imported, ImportError> {
-    let mut hasher = xxhash_rust::xxh3::Xxh3::new();
-    let size = std::cell::Cell::new(0u64);
+    let digest = std::cell::RefCell::new(Digest {
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        bytes: 0,
+    });
     let mut first = Some(std::io::Cursor::new(head).chain(rest));
     let chat = {
         let mut open = |pass: whatsapp::Pass| -> std::io::Result<Box<dyn Read + '_>> {
             match (pass, first.take()) {
-                (whatsapp::Pass::First, Some(r)) => Ok(Box::new(Counting { inner: r, n: &size })),
+                (whatsapp::Pass::First, Some(inner)) => Ok(Box::new(Digesting {
+                    inner,
+                    digest: &digest,
+                })),
                 _ => Ok(Box::new(std::fs::File::open(path)?)),
             }
         };
-        whatsapp::parse_stream(Some(name), &mut open, opts, Some(&mut hasher))
-            .map_err(|e| io_error(path, e))?
+        whatsapp::parse_stream(Some(name), &mut open, opts).map_err(|e| io_error(path, e))?
     };
-    let size = size.get();
-    if size == 0 {
-        return Err(ImportError::Empty {
-            path: name.to_owned(),
-        });
-    }
+    let digest = digest.into_inner();
     let format = chat.variant.format();
     Ok(Imported {
         parsed: Parsed {
@@ -251,22 +274,30 @@ fn read_whatsapp_stream(
             diagnostics: chat.diagnostics,
         },
         format,
-        file_hash: format!("{:032x}", hasher.digest128()),
-        bytes: size,
+        file_hash: format!("{:032x}", digest.hasher.digest128()),
+        bytes: digest.bytes,
         modified: None,
     })
 }
 
-/// A reader that counts the bytes it gives.
-struct Counting<'n, R> {
-    inner: R,
-    n: &'n std::cell::Cell<u64>,
+/// The hash (as [`hash_hex`] computes it) and size of the bytes a reader gave.
+struct Digest {
+    hasher: xxhash_rust::xxh3::Xxh3,
+    bytes: u64,
 }
 
-impl<R: Read> Read for Counting<'_, R> {
+/// A reader that feeds every byte it gives to a [`Digest`].
+struct Digesting<'d, R> {
+    inner: R,
+    digest: &'d std::cell::RefCell<Digest>,
+}
+
+impl<R: Read> Read for Digesting<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let got = self.inner.read(buf)?;
-        self.n.set(self.n.get() + got as u64);
+        let mut d = self.digest.borrow_mut();
+        d.hasher.update(buf.get(..got).unwrap_or(&[]));
+        d.bytes += got as u64;
         Ok(got)
     }
 }
@@ -395,17 +426,13 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         bytes: size,
         modified: None,
     };
-    let is_zip_magic = bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06");
-    if is_zip_magic || has_ext(name, "zip") {
+    let sniffed = sniff(name, bytes);
+    if sniffed == Sniff::Zip {
         let (parsed, format) = read_zip(name, bytes, opts)?;
         return Ok(done(parsed, format));
     }
-    let trimmed = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    let json_like = matches!(
-        trimmed.iter().find(|b| !b.is_ascii_whitespace()),
-        Some(b'{' | b'[')
-    );
-    if has_ext(name, "json") || (json_like && instagram::is_activity_json(bytes)) {
+    if sniffed == Sniff::Json || (sniffed == Sniff::JsonLike && instagram::is_activity_json(bytes))
+    {
         if !instagram::is_activity_json(bytes) {
             return Err(ImportError::UnknownFormat {
                 path: name.to_owned(),
@@ -422,7 +449,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         })?;
         return Ok(done(parsed, "instagram-activity"));
     }
-    if memchr::memchr(0, bytes.get(..bytes.len().min(4096)).unwrap_or(&[])).is_some() {
+    if is_binary(bytes) {
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
             reason: "binary data, not a text export".to_owned(),

@@ -174,6 +174,13 @@ struct Span {
     len: u32,
 }
 
+impl Span {
+    fn range(self) -> std::ops::Range<usize> {
+        let start = self.start as usize;
+        start..start + self.len as usize
+    }
+}
+
 /// An event to add to [`Events`], with its text borrowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NewEvent<'t> {
@@ -244,10 +251,7 @@ impl Events {
 
     /// The text of an event of this list.
     pub fn text(&self, e: &Event) -> &str {
-        let start = e.text.start as usize;
-        self.texts
-            .get(start..start + e.text.len as usize)
-            .unwrap_or("")
+        self.texts.get(e.text.range()).unwrap_or("")
     }
 
     /// The text of the event at `index` ("" when there is none).
@@ -276,8 +280,7 @@ impl Events {
         let mut texts = String::with_capacity(self.texts.len());
         let old = std::mem::take(&mut self.texts);
         self.list.retain_mut(|e| {
-            let start = e.text.start as usize;
-            let text = old.get(start..start + e.text.len as usize).unwrap_or("");
+            let text = old.get(e.text.range()).unwrap_or("");
             if !keep(e, text) {
                 return false;
             }

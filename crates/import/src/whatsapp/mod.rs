@@ -17,11 +17,11 @@ mod header;
 mod kinds;
 mod tz;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::Read;
 
 use memchr::memchr;
-use std::borrow::Cow;
 
 use walkaway_model::{
     Diagnostic, Events, Kind, NewEvent, ParsedChat, PersonIdx, Severity, Source, flags,
@@ -648,16 +648,14 @@ const CHUNK: usize = 1 << 20;
 /// The file is read in one pass with a decision (header style, day/month order) guessed from
 /// its first lines; the pass also gathers the statistics of the whole file, and in the rare case
 /// where they lead to another decision the file is read again (`open(Pass::Again)`) with it.
-/// The result is the same as deciding from the whole file first. `hash` is fed every byte of
-/// the first reading. Text that is not UTF-8 is decoded lossily, with a diagnostic naming the
-/// first bad line.
+/// The result is the same as deciding from the whole file first. Text that is not UTF-8 is
+/// decoded lossily, with a diagnostic naming the first bad line.
 pub fn parse_stream<R: Read>(
     file_name: Option<&str>,
     open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
     opts: &Options,
-    hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
 ) -> std::io::Result<WhatsAppChat> {
-    parse_chunked(file_name, open, opts, hash, CHUNK)
+    parse_chunked(file_name, open, opts, CHUNK)
 }
 
 /// [`parse_stream`] reading `chunk` bytes at a time.
@@ -665,11 +663,10 @@ fn parse_chunked<R: Read>(
     file_name: Option<&str>,
     open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
     opts: &Options,
-    mut hash: Option<&mut xxhash_rust::xxh3::Xxh3>,
     chunk: usize,
 ) -> std::io::Result<WhatsAppChat> {
     read_twice_if_needed(file_name, opts, &mut |pass| {
-        Ok(Chunks::reader(open(pass)?, hash.take(), file_name, chunk))
+        Ok(Chunks::reader(open(pass)?, file_name, chunk))
     })
 }
 
@@ -684,11 +681,11 @@ fn read_twice_if_needed<'h, R: Read>(
     let mut pass = Pass::First;
     loop {
         let built = build(chunks(pass)?, decision.as_ref(), opts)?;
-        let full = decide(&built.stats, opts);
+        let mut full = decide(&built.stats, opts);
         let same = full.accepted == built.decision.accepted && full.order == built.decision.order;
         if same || pass == Pass::Again {
             let mut diagnostics = built.utf8;
-            diagnostics.extend(full.diagnostics.iter().cloned());
+            diagnostics.append(&mut full.diagnostics);
             diagnostics.extend(built.diagnostics);
             return Ok(finish_chat(file_name, built.chat, diagnostics, full));
         }
@@ -753,7 +750,6 @@ struct Built {
 struct Chunks<'h, R> {
     /// `None` when the whole text was given.
     input: Option<R>,
-    hash: Option<&'h mut xxhash_rust::xxh3::Xxh3>,
     name: Option<&'h str>,
     /// Bytes read after the last complete line.
     raw: Vec<u8>,
@@ -762,21 +758,15 @@ struct Chunks<'h, R> {
     /// Bytes to read in one go.
     chunk: usize,
     eof: bool,
-    /// Lines before the text's first line.
+    /// Lines that end before the text's first byte.
     lines_before: u32,
     utf8: Vec<Diagnostic>,
 }
 
 impl<'h, R: Read> Chunks<'h, R> {
-    fn reader(
-        input: R,
-        hash: Option<&'h mut xxhash_rust::xxh3::Xxh3>,
-        name: Option<&'h str>,
-        chunk: usize,
-    ) -> Self {
+    fn reader(input: R, name: Option<&'h str>, chunk: usize) -> Self {
         Chunks {
             input: Some(input),
-            hash,
             name,
             raw: Vec::with_capacity(chunk),
             text: Cow::Owned(String::with_capacity(2 * chunk)),
@@ -790,7 +780,6 @@ impl<'h, R: Read> Chunks<'h, R> {
     fn whole(text: &'h str, name: Option<&'h str>) -> Self {
         Chunks {
             input: None,
-            hash: None,
             name,
             raw: Vec::new(),
             text: Cow::Borrowed(text),
@@ -801,19 +790,18 @@ impl<'h, R: Read> Chunks<'h, R> {
         }
     }
 
-    /// Drops the first `n` bytes of the text (they end `lines` lines).
-    fn consume(&mut self, n: usize, lines: u32) {
+    /// Drops the first `n` bytes of the text; `lines_before` lines end before the rest.
+    fn consume(&mut self, n: usize, lines_before: u32) {
         if let Cow::Owned(t) = &mut self.text {
             t.drain(..n.min(t.len()));
         }
-        self.lines_before = self.lines_before.saturating_add(lines);
+        self.lines_before = lines_before;
     }
 
-    /// Reads until the text holds at least one more complete line (or the file ends) and
-    /// returns the text's length.
-    fn fill(&mut self) -> std::io::Result<usize> {
+    /// Reads until the text holds at least one more complete line, or the file ends.
+    fn fill(&mut self) -> std::io::Result<()> {
         let Some(input) = self.input.as_mut() else {
-            return Ok(self.text.len());
+            return Ok(());
         };
         loop {
             if !self.eof {
@@ -832,9 +820,6 @@ impl<'h, R: Read> Chunks<'h, R> {
                     }
                 }
                 self.raw.truncate(got);
-                if let (Some(h), Some(new)) = (self.hash.as_deref_mut(), self.raw.get(old..)) {
-                    h.update(new);
-                }
             }
             let cut = if self.eof {
                 self.raw.len()
@@ -846,7 +831,7 @@ impl<'h, R: Read> Chunks<'h, R> {
                 }
             };
             self.take_lines(cut);
-            return Ok(self.text.len());
+            return Ok(());
         }
     }
 
@@ -890,7 +875,7 @@ fn build<R: Read>(
     decision: Option<&Decision>,
     opts: &Options,
 ) -> std::io::Result<Built> {
-    let mut end = chunks.fill()?;
+    chunks.fill()?;
     let decision = match decision {
         Some(d) => d.clone(),
         None => decide(&prefix_stats(chunks.text.as_bytes(), 4096), opts),
@@ -915,19 +900,18 @@ fn build<R: Read>(
         counts: [0; 3],
     };
     let mut pending: Option<Pending> = None;
-    // `pos` is where unread lines start in the buffer; `end` the end of complete lines.
+    // `pos` is where unread lines start in the text; `read` counts the lines before it.
     let mut pos = 0usize;
+    let mut read = 0u32;
     loop {
         let text: &str = &chunks.text;
         let bytes = text.as_bytes();
-        let lines = Lines {
+        let mut lines = Lines {
             s: bytes,
             pos,
-            no: chunks
-                .lines_before
-                .saturating_add(count_lines(bytes.get(..pos))),
+            no: read,
         };
-        for (no, s, e) in lines {
+        for (no, s, e) in lines.by_ref() {
             let line = bytes.get(s..e).unwrap_or(&[]);
             if let Some(h) = header::parse(line) {
                 add_stats(&mut stats, &h);
@@ -974,21 +958,27 @@ fn build<R: Read>(
                 }
             }
         }
+        read = lines.no;
         if chunks.eof {
             if let Some(p) = pending.take() {
                 b.finish(text, p);
             }
             break;
         }
-        // Keep the message being read (its text may go on in the next chunk); drop the rest.
-        let keep = pending.as_ref().map_or(end, Pending::start).min(end);
-        let dropped = count_lines(bytes.get(..keep));
-        if let Some(p) = pending.as_mut() {
-            p.shift(keep);
-        }
-        chunks.consume(keep, dropped);
+        // Keep the message being read (its text may go on in the next chunk; the text kept
+        // starts inside its header line); drop the rest, which ends with a complete line.
+        let end = bytes.len();
+        let (keep, lines_before) = match pending.as_mut() {
+            Some(p) => {
+                let keep = p.start().min(end);
+                p.shift(keep);
+                (keep, p.line.saturating_sub(1))
+            }
+            None => (end, read),
+        };
+        chunks.consume(keep, lines_before);
         pos = end - keep;
-        end = chunks.fill()?;
+        chunks.fill()?;
     }
     let mut diags = rep.finish();
     if let Some(line) = b.full {
