@@ -53,10 +53,6 @@ impl Msg {
         self.event_idx as usize
     }
 
-    /// The message's kind (text, media, voice, deleted).
-    pub fn kind(&self, events: &[Event]) -> Kind {
-        events.get(self.event()).map_or(Kind::System, |e| e.kind)
-    }
 }
 
 /// The messages of `events`, in order: system events, calls and reactions are left out,
@@ -340,8 +336,10 @@ pub(crate) fn analyze_borrowed(
 /// over the available cores: word segmentation dominates the cost of an analysis.
 fn message_facts(msgs: &[Msg], events: &Events) -> Vec<Facts> {
     let one = |m: &Msg| {
-        if m.kind(events) == Kind::Text {
-            let (words, emoji, question) = balance::text_facts(events.text_at(m.event()));
+        if let Some(e) = events.get(m.event())
+            && e.kind == Kind::Text
+        {
+            let (words, emoji, question) = balance::text_facts(events.text(e));
             Facts {
                 words,
                 emoji: u16::try_from(emoji).unwrap_or(u16::MAX),

@@ -433,12 +433,13 @@ pub fn scan(msgs: &[Msg], events: &Events, who: Option<PersonIdx>, m: &Matcher) 
     let mut hits = Vec::new();
     let mut out = Vec::new();
     for msg in msgs {
-        if who.is_some_and(|w| w != msg.who)
-            || !matches!(msg.kind(events), Kind::Text | Kind::Media)
-        {
+        let Some(e) = events.get(msg.event()) else {
+            continue;
+        };
+        if who.is_some_and(|w| w != msg.who) || !matches!(e.kind, Kind::Text | Kind::Media) {
             continue;
         }
-        let text = events.text_at(msg.event());
+        let text = events.text(e);
         if text.is_empty() {
             continue;
         }
