@@ -52,7 +52,6 @@ impl Msg {
     pub fn event(&self) -> usize {
         self.event_idx as usize
     }
-
 }
 
 /// The messages of `events`, in order: system events, calls and reactions are left out,
