@@ -65,6 +65,7 @@ pub fn plan_progress(
         analysis: &analysis,
         instagram_accounts: &accounts,
         activity: &activity,
+        as_of_source: walkaway_report::AsOfSource::LastEvent,
     });
     Ok(Some(walkaway_report::terminal::stepback_section(
         &wire, color,

@@ -345,6 +345,14 @@ fn render(
         analysis,
         instagram_accounts: accounts,
         activity,
+        // Refined by the data-end work of issue 7 (flag, export, file date, last event).
+        as_of_source: if a.as_of.is_some() {
+            walkaway_report::AsOfSource::AsOfFlag
+        } else if info.data_end.is_some() && info.data_end != info.last {
+            walkaway_report::AsOfSource::FileModified
+        } else {
+            walkaway_report::AsOfSource::LastEvent
+        },
     };
     let mut out = std::io::stdout().lock();
     if a.json {

@@ -51,6 +51,8 @@ pub struct Parameters {
     pub tz: String,
     /// Data end (RFC 3339, UTC).
     pub as_of: String,
+    /// Where the data end came from: as_of_flag, export, file_modified or last_event.
+    pub as_of_source: String,
     pub gap_seconds: i64,
     /// How G was chosen: override, valley, default_too_few_gaps, default_no_valley.
     pub gap_choice: String,

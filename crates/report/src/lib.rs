@@ -33,6 +33,32 @@ pub struct Input<'a> {
     pub instagram_accounts: &'a [String],
     /// The activity the step-back looked at (indexes of breaches point here).
     pub activity: &'a [Activity],
+    /// Where the data end (`cfg.as_of`) came from (METRICS.md "Data end").
+    pub as_of_source: AsOfSource,
+}
+
+/// Where the data end came from, in METRICS.md's order of precedence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AsOfSource {
+    /// `--as-of DATE`.
+    AsOfFlag,
+    /// The moment the export itself records (e.g. the chat entry's time inside a zip).
+    Export,
+    /// The export file's modification time.
+    FileModified,
+    /// The last event (nothing says the data reaches further).
+    LastEvent,
+}
+
+impl AsOfSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AsOfSource::AsOfFlag => "as_of_flag",
+            AsOfSource::Export => "export",
+            AsOfSource::FileModified => "file_modified",
+            AsOfSource::LastEvent => "last_event",
+        }
+    }
 }
 
 /// One output format.
@@ -396,6 +422,7 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         parameters: json::Parameters {
             tz: input.tz_name.to_string(),
             as_of: iso(cfg.as_of),
+            as_of_source: input.as_of_source.as_str().to_string(),
             gap_seconds: c.gap / 1000,
             gap_choice: match c.gap_choice {
                 GapChoice::Override => "override",
