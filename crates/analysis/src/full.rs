@@ -4,6 +4,7 @@
 
 use walkaway_model::{Activity, Events};
 
+use crate::calls::{self, Calls};
 use crate::changepoint::{self, Change};
 use crate::signals::{self, Matcher, Signal, SignalHit};
 use crate::stepback::{self, StepbackInput, StepbackResult};
@@ -20,9 +21,21 @@ pub struct NamedChange {
     pub week: Option<jiff::civil::Date>,
 }
 
+/// At most this many change points are reported: the largest shifts (see [`weekly_changes`]).
+pub const MAX_CHANGES: usize = 5;
+
+/// Monitoring messages are "frequent" when they fall on at least this many different local
+/// days within [`MONITORING_SPAN_DAYS`] days; only then does the report show the full warning.
+pub const MONITORING_FREQUENT_DAYS: usize = 2;
+pub const MONITORING_SPAN_DAYS: i64 = 30;
+
 /// Everything a report shows.
 pub struct FullAnalysis {
     pub base: Analysis,
+    pub calls: Calls,
+    /// The partner's monitoring messages (where are you / who are you with / why didn't you
+    /// answer) are frequent (see [`MONITORING_FREQUENT_DAYS`]); a single one is listed calmly.
+    pub monitoring_frequent: bool,
     pub silences: Vec<Silence>,
     pub forecast: Forecast,
     pub signals: Vec<SignalHit>,
@@ -46,7 +59,7 @@ pub fn analyze_full(
     // The signal scan reads the same messages as the reciprocity metrics but depends on none
     // of them, so it runs beside them on the second core. Results do not depend on timing.
     let n_people = crate::analysed_people(people, cfg);
-    let msgs = crate::sorted_messages(events, n_people);
+    let msgs = crate::sorted_messages(events, n_people, cfg.as_of);
     let (mut base, hits) = std::thread::scope(|s| {
         let scan = s.spawn(|| signals::scan(&msgs, events, None, &matcher));
         let base = crate::analyze_borrowed(&msgs, events, n_people, cfg);
@@ -58,6 +71,15 @@ pub fn analyze_full(
     base.msgs = msgs;
     let silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);
     let forecast = survival::forecast(&silences);
+    let calls = calls::calls(events, n_people, cfg.as_of);
+    let monitoring_frequent = cfg.partner.is_some_and(|partner| {
+        let ts: Vec<i64> = hits
+            .iter()
+            .filter(|h| h.who == partner && h.signal == Signal::Monitoring)
+            .map(|h| h.ts)
+            .collect();
+        frequent(&ts, &cfg.tz)
+    });
 
     let stepback = match (cfg.partner, cfg.stepback.as_ref()) {
         (Some(partner), Some(sb)) => {
@@ -74,6 +96,8 @@ pub fn analyze_full(
             Some(stepback::stepback(&StepbackInput {
                 msgs: &base.msgs,
                 convs: &base.convs,
+                turns: &base.turns,
+                calls: &calls,
                 events,
                 me: cfg.me,
                 partner,
@@ -94,6 +118,8 @@ pub fn analyze_full(
     };
     Ok(FullAnalysis {
         base,
+        calls,
+        monitoring_frequent,
         silences,
         forecast,
         signals: hits,
@@ -102,7 +128,44 @@ pub fn analyze_full(
     })
 }
 
+/// True when the instants fall on at least [`MONITORING_FREQUENT_DAYS`] different local days
+/// within some span of [`MONITORING_SPAN_DAYS`] days.
+pub fn frequent(ts: &[i64], tz: &jiff::tz::TimeZone) -> bool {
+    let mut clock = crate::series::LocalClock::new(tz.clone());
+    let mut days: Vec<i64> = ts.iter().map(|&t| clock.local_day(t).0).collect();
+    days.sort_unstable();
+    days.dedup();
+    let need = MONITORING_FREQUENT_DAYS.max(1);
+    days.windows(need).any(|w| match (w.first(), w.last()) {
+        (Some(a), Some(b)) => b - a < MONITORING_SPAN_DAYS,
+        _ => false,
+    })
+}
+
+/// The change points of the weekly series, the [`MAX_CHANGES`] largest shifts (by the size of
+/// the level change on a log scale), in time order.
 fn weekly_changes(a: &Analysis) -> Vec<NamedChange> {
+    let mut all = all_weekly_changes(a);
+    let size = |c: &NamedChange| {
+        let (x, y) = (c.change.before_level, c.change.after_level);
+        if c.series == "opening_share" {
+            // Shares: the difference in log-odds, bounded away from 0 and 1.
+            let lo = |p: f64| {
+                let p = p.clamp(0.01, 0.99);
+                (p / (1.0 - p)).ln()
+            };
+            (lo(y) - lo(x)).abs()
+        } else {
+            ((y.max(0.0) + 0.1) / (x.max(0.0) + 0.1)).ln().abs()
+        }
+    };
+    all.sort_by(|p, q| size(q).total_cmp(&size(p)));
+    all.truncate(MAX_CHANGES);
+    all.sort_by_key(|c| c.week);
+    all
+}
+
+fn all_weekly_changes(a: &Analysis) -> Vec<NamedChange> {
     let w = &a.weekly;
     let mut out = Vec::new();
     let mut push = |series: &'static str, found: Vec<Change>| {

@@ -12,9 +12,11 @@
 //! so ties keep file order) and [`Msg::event`] still points at the original event.
 
 pub mod balance;
+pub mod calls;
 pub mod changepoint;
 pub mod conversations;
 pub mod full;
+pub mod minimum;
 pub mod replies;
 pub mod rng;
 pub mod series;
@@ -203,11 +205,13 @@ pub struct Analysis {
 /// timestamp cannot make them huge; totals still count every message.
 pub const MAX_SERIES_DAYS: i64 = 36_525;
 
-/// The messages of `events` sorted by instant (stable), senders outside `0..n_people` dropped.
-pub fn sorted_messages(events: &[Event], n_people: usize) -> Vec<Msg> {
+/// The messages of `events` up to the data end `as_of` (inclusive) sorted by instant (stable),
+/// senders outside `0..n_people` dropped. Nothing after the data end is analysed: `--as-of`
+/// cuts every figure.
+pub fn sorted_messages(events: &[Event], n_people: usize, as_of: Millis) -> Vec<Msg> {
     let mut msgs: Vec<Msg> = messages(events)
         .into_iter()
-        .filter(|m| (m.who as usize) < n_people)
+        .filter(|m| (m.who as usize) < n_people && m.ts <= as_of)
         .collect();
     if !msgs.windows(2).all(|w| matches!(w, [a, b] if a.ts <= b.ts)) {
         msgs.sort_by_key(|m| m.ts);
@@ -231,7 +235,12 @@ struct Facts {
 /// beyond it (and beyond `cfg.me`/`cfg.partner`) are not participants and are left out.
 pub fn analyze(events: &Events, people: &[String], cfg: &Config) -> Analysis {
     let n_people = analysed_people(people, cfg);
-    analyze_sorted(sorted_messages(events, n_people), events, n_people, cfg)
+    analyze_sorted(
+        sorted_messages(events, n_people, cfg.as_of),
+        events,
+        n_people,
+        cfg,
+    )
 }
 
 /// The number of people an analysis indexes: the named participants, and the user and the

@@ -9,9 +9,11 @@
 //! computes "he now opens X% of conversations": once the user stops opening, that share is
 //! expected to be high and says nothing about change.
 
+use crate::calls::Calls;
 use crate::conversations::Conversation;
+use crate::replies::Turn;
 use crate::survival::{KmCurve, LogRank, Silence, SilenceEnd, kaplan_meier, log_rank, silences};
-use crate::{DAY, HOUR, MINUTE, Millis, Msg, StepbackConfig};
+use crate::{DAY, HOUR, Millis, Msg, StepbackConfig};
 use walkaway_model::{Activity, Event, PersonIdx};
 
 /// Baseline period of the pursuit test: the partner's rate over this many days before D
@@ -27,9 +29,13 @@ pub const MONITORING_THRESHOLD: usize = 2;
 /// Significance level of the log-rank comparison.
 pub const ALPHA: f64 = 0.05;
 
-/// The rule that cannot be checked.
-pub const FIRST_RING_NOTE: &str = "answering calls on the first ring is not recorded in any \
-export, so that rule of the plan cannot be checked here";
+/// Before the window is over, a difference is called only on at least this many partner
+/// reach-outs since D (see [`Comparison::TooEarly`]).
+pub const MIN_AFTER_REACH_OUTS: usize = 3;
+
+/// Replies needed for a median reply time on "your side" (the order-statistic interval needs
+/// 6 for 95% coverage: docs/metrics.md "Minimum data").
+pub const MIN_SIDE_REPLIES: u64 = 6;
 
 /// One before/after episode cannot prove cause.
 pub const CAUSE_CAVEAT: &str = "one before/after episode cannot prove that stepping back caused \
@@ -52,6 +58,10 @@ pub struct StepbackInput<'a> {
     pub msgs: &'a [Msg],
     /// Conversations built from `msgs`.
     pub convs: &'a [Conversation],
+    /// Turns built from `msgs` and `convs`.
+    pub turns: &'a [Turn],
+    /// The chat's calls (see [`crate::calls::calls`]), up to the data end.
+    pub calls: &'a Calls,
     /// All events of the chat (calls are read from here, with their sender).
     pub events: &'a [Event],
     pub me: PersonIdx,
@@ -70,6 +80,8 @@ pub struct StepbackInput<'a> {
 /// What happened after D (first match wins, in declaration order).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Outcome {
+    /// The data ends before D: nothing after the start can be seen, so no verdict of any kind.
+    NoDataYet,
     PlanNotKept,
     Monitoring,
     PursuitIntensified,
@@ -82,6 +94,7 @@ pub enum Outcome {
 impl Outcome {
     pub fn as_str(self) -> &'static str {
         match self {
+            Outcome::NoDataYet => "no_data_yet",
             Outcome::PlanNotKept => "plan_not_kept",
             Outcome::Monitoring => "monitoring",
             Outcome::PursuitIntensified => "pursuit_intensified",
@@ -97,6 +110,11 @@ impl Outcome {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Comparison {
     InsufficientHistory,
+    /// Too little time has passed since D to tell either way: less than his usual median
+    /// reach-out time, or the window not over and no clear difference yet (a difference needs
+    /// [`MIN_AFTER_REACH_OUTS`] reach-outs, or a wait beyond every wait he showed before;
+    /// "as usual" needs the whole window).
+    TooEarly,
     Sooner,
     Later,
     AsUsual,
@@ -106,6 +124,7 @@ impl Comparison {
     pub fn as_str(self) -> &'static str {
         match self {
             Comparison::InsufficientHistory => "insufficient_history",
+            Comparison::TooEarly => "too_early",
             Comparison::Sooner => "sooner",
             Comparison::Later => "later",
             Comparison::AsUsual => "as_usual",
@@ -122,6 +141,8 @@ pub enum BreachKind {
     FastReply,
     /// The user placed a call (answered or missed).
     Call,
+    /// The user picked up the first call of one of the partner's attempt sequences.
+    AnsweredFirstCall,
     /// The user liked or commented on the partner's posts.
     LikedOrCommented,
 }
@@ -132,6 +153,7 @@ impl BreachKind {
             BreachKind::OpenedConversation => "opened_conversation",
             BreachKind::FastReply => "fast_reply",
             BreachKind::Call => "call",
+            BreachKind::AnsweredFirstCall => "answered_first_call",
             BreachKind::LikedOrCommented => "liked_or_commented",
         }
     }
@@ -188,7 +210,21 @@ pub struct StepbackResult {
     pub fast_reply: Millis,
     pub as_of: Millis,
     pub outcome: Outcome,
-    pub compared_to_usual: Comparison,
+    /// None exactly when the outcome is [`Outcome::NoDataYet`].
+    pub compared_to_usual: Option<Comparison>,
+    /// Hours from D to the data end (0 when the data ends before D).
+    pub elapsed_hours: f64,
+    /// Whether the window W has passed by the data end.
+    pub window_elapsed: bool,
+    /// His usual median reach-out time before D (Kaplan–Meier, hours), when it is reached.
+    pub usual_median_hours: Option<f64>,
+    /// Whether the chat has call events, so that the calling rules could be checked.
+    pub call_data: bool,
+    /// The partner's calls after D (event indices), and his attempt sequences after D.
+    pub partner_calls_after: u64,
+    pub partner_call_sequences_after: u64,
+    /// How your own availability changed (the method's "get busy").
+    pub your_side: YourSide,
     /// Hours from D to the first conversation the partner opened after D.
     pub first_reach_out_hours: Option<f64>,
     /// Breaches in time order.
@@ -216,10 +252,39 @@ pub struct StepbackResult {
     pub monitoring_hits: Vec<usize>,
     /// All signal hits on partner messages after D, for display.
     pub signal_hits: Vec<(usize, &'static str)>,
-    /// Plain-language lines for the report.
-    pub explanation: Vec<String>,
-    /// Fixed caveats, always shown.
-    pub caveats: [&'static str; 3],
+    /// Fixed caveats, always shown (the opening trap only once he reached out).
+    pub caveats: Vec<&'static str>,
+}
+
+/// The user's own figures over one period.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SideFigures {
+    /// Length of the period in days.
+    pub days: f64,
+    pub messages: u64,
+    /// Conversations the user opened.
+    pub openings: u64,
+    /// The user's replies (answered turns) and their median latency; the median is None
+    /// below [`MIN_SIDE_REPLIES`].
+    pub replies: u64,
+    pub reply_median_ms: Option<f64>,
+}
+
+impl SideFigures {
+    /// Messages per week, when the period is at least a week long.
+    pub fn messages_per_week(&self) -> Option<f64> {
+        (self.days >= 7.0).then(|| self.messages as f64 * 7.0 / self.days)
+    }
+    pub fn openings_per_week(&self) -> Option<f64> {
+        (self.days >= 7.0).then(|| self.openings as f64 * 7.0 / self.days)
+    }
+}
+
+/// The user's availability before D (the baseline period) and after D.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct YourSide {
+    pub before: SideFigures,
+    pub after: SideFigures,
 }
 
 /// Splits silences around `d`: before = silences starting before D (one spanning D is censored
@@ -328,21 +393,54 @@ pub fn rate_ratio_test(x1: u64, t1_days: f64, x0: u64, t0_days: f64) -> Option<R
     })
 }
 
-fn fmt_hours(h: f64) -> String {
-    if h < 48.0 {
-        format!("{h:.1} hours")
-    } else {
-        format!("{:.1} days", h / 24.0)
+/// The user's figures over `[from, to)`.
+fn side_figures(input: &StepbackInput<'_>, from: Millis, to: Millis) -> SideFigures {
+    let me = input.me;
+    let within = |ts: Millis| ts >= from && ts < to;
+    let messages = input
+        .msgs
+        .iter()
+        .filter(|m| m.who == me && within(m.ts))
+        .count() as u64;
+    let openings = input
+        .convs
+        .iter()
+        .filter(|c| c.opener == me && within(c.start))
+        .count() as u64;
+    let mut lat: Vec<Millis> = input
+        .turns
+        .iter()
+        .filter(|t| t.who == me)
+        .filter_map(|t| {
+            let l = t.latency()?;
+            within(input.msgs.get(t.first())?.ts).then_some(l)
+        })
+        .collect();
+    lat.sort_unstable();
+    let replies = lat.len() as u64;
+    SideFigures {
+        days: to.saturating_sub(from).max(0) as f64 / DAY as f64,
+        messages,
+        openings,
+        replies,
+        reply_median_ms: if replies >= MIN_SIDE_REPLIES {
+            crate::stats::quantile_sorted(&lat, 0.5)
+        } else {
+            None
+        },
     }
 }
 
-/// Runs the experiment.
+/// Runs the experiment. The messages, conversations and calls must already stop at
+/// `input.as_of` (see [`crate::full::analyze_full`]).
 pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     let cfg = input.config;
     let d = cfg.start;
     let as_of = input.as_of;
     let (me, partner) = (input.me, input.partner);
     let in_after = |ts: Millis| ts >= d && ts <= as_of;
+    let no_data_yet = as_of <= d;
+    let elapsed_ms = as_of.saturating_sub(d).max(0);
 
     // Silences, split at D.
     let all = silences(input.convs, me, Some(partner), as_of);
@@ -387,14 +485,31 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
             }
         }
     }
-    for (i, e) in input.events.iter().enumerate() {
-        if e.kind.is_call() && e.sender == Some(me) && in_after(e.ts) {
-            breaches.push(Breach {
-                kind: BreachKind::Call,
-                instant: e.ts,
-                events: vec![i],
-                activity: None,
-            });
+    let mut partner_call_sequences_after = 0u64;
+    for seq in input.calls.sequences.iter().filter(|s| in_after(s.start)) {
+        if seq.caller == me {
+            for &i in &seq.calls {
+                if let Some(e) = input.events.get(i) {
+                    breaches.push(Breach {
+                        kind: BreachKind::Call,
+                        instant: e.ts,
+                        events: vec![i],
+                        activity: None,
+                    });
+                }
+            }
+        } else if seq.caller == partner {
+            partner_call_sequences_after += 1;
+            if seq.first_answered
+                && let Some(&first) = seq.calls.first()
+            {
+                breaches.push(Breach {
+                    kind: BreachKind::AnsweredFirstCall,
+                    instant: seq.start,
+                    events: vec![first],
+                    activity: None,
+                });
+            }
         }
     }
     for (i, a) in input.activity.iter().enumerate() {
@@ -410,7 +525,7 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     breaches.sort_by_key(|b| b.instant);
     let days_kept = match breaches.first() {
         Some(b) => b.instant.saturating_sub(d).max(0) as f64 / DAY as f64,
-        None => as_of.saturating_sub(d).max(0) as f64 / DAY as f64,
+        None => elapsed_ms as f64 / DAY as f64,
     };
 
     // The partner's reach-outs after D.
@@ -448,11 +563,11 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
         .iter()
         .filter(|e| partner_event(e) && in_after(e.ts))
         .count();
-    let partner_after_calls = input
+    let partner_calls_after = input
         .events
         .iter()
         .filter(|e| e.sender == Some(partner) && e.kind.is_call() && in_after(e.ts))
-        .count();
+        .count() as u64;
     let from_partner_after = |&idx: &usize| {
         input
             .events
@@ -476,11 +591,13 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
 
     // Pursuit: partner messages + calls in the window against his baseline before D.
     let window_ms = (cfg.window_days as i64).saturating_mul(DAY);
-    let window_end = d.saturating_add(window_ms.min(as_of.saturating_sub(d).max(0)));
+    let window_end = d.saturating_add(window_ms.min(elapsed_ms));
     let first_ts = input
         .events
         .iter()
-        .filter(|e| partner_event(e) || (e.sender == Some(me) && e.kind.is_message()))
+        .filter(|e| {
+            e.ts <= as_of && (partner_event(e) || (e.sender == Some(me) && e.kind.is_message()))
+        })
         .map(|e| e.ts)
         .min();
     let baseline_start = first_ts.map_or(d, |f| f.max(d.saturating_sub(BASELINE_DAYS * DAY)));
@@ -499,10 +616,12 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     );
 
     // Outcome, first match wins.
-    let w_elapsed = as_of.saturating_sub(d) >= window_ms;
+    let window_elapsed = elapsed_ms >= window_ms;
     let opened_before_reach_out =
         first_user_open.is_some_and(|u| reach_outs.first().is_none_or(|r| u < r.instant));
-    let outcome = if opened_before_reach_out {
+    let outcome = if no_data_yet {
+        Outcome::NoDataYet
+    } else if opened_before_reach_out {
         Outcome::PlanNotKept
     } else if monitoring_hits.len() >= MONITORING_THRESHOLD {
         Outcome::Monitoring
@@ -512,7 +631,7 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
         Outcome::ReachedOut
     } else if partner_after > 0 {
         Outcome::RepliedOnly
-    } else if w_elapsed {
+    } else if window_elapsed {
         Outcome::NoContact
     } else {
         Outcome::StillOpen
@@ -536,156 +655,52 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
         .rev()
         .find(|s| s.outcome == SilenceEnd::DataEnd)
         .map(Silence::hours);
+    let usual_median_hours = usual_curve.median();
+    let elapsed_hours = hours(elapsed_ms);
     let significant = logrank.filter(|l| l.p < ALPHA);
-    let compared_to_usual = if before_reach_outs < MIN_BEFORE_REACH_OUTS {
-        Comparison::InsufficientHistory
-    } else if let Some(l) = significant {
+    let waited_longer_than_ever = after_reach_outs == 0
+        && matches!((current_wait_hours, longest_usual_hours), (Some(w), Some(m)) if w > m);
+    // A difference may be called before the window ends (when the log-rank test finds one on
+    // at least MIN_AFTER_REACH_OUTS reach-outs, or the wait already exceeds every usual one);
+    // "as usual" only once the window has passed.
+    let early_difference = significant.filter(|_| after_reach_outs >= MIN_AFTER_REACH_OUTS);
+    let by_direction = |l: LogRank| {
         if l.hazard_ratio > 1.0 {
             Comparison::Sooner
         } else {
             Comparison::Later
         }
-    } else if after_reach_outs == 0
-        && matches!((current_wait_hours, longest_usual_hours), (Some(w), Some(m)) if w > m)
-    {
-        Comparison::Later
+    };
+    let compared_to_usual = if no_data_yet {
+        None
+    } else if before_reach_outs < MIN_BEFORE_REACH_OUTS {
+        Some(Comparison::InsufficientHistory)
+    } else if usual_median_hours.is_some_and(|m| elapsed_hours < m) {
+        Some(Comparison::TooEarly)
+    } else if waited_longer_than_ever {
+        Some(Comparison::Later)
+    } else if let Some(l) = early_difference {
+        Some(by_direction(l))
+    } else if !window_elapsed {
+        Some(Comparison::TooEarly)
+    } else if let Some(l) = significant {
+        Some(by_direction(l))
     } else {
-        Comparison::AsUsual
+        Some(Comparison::AsUsual)
     };
 
-    // Explanation.
-    let mut ex = Vec::new();
-    ex.push(format!(
-        "step-back from {} with a {}-day window and a {}-minute fast-reply rule",
-        cfg.date,
-        cfg.window_days,
-        cfg.fast_reply / MINUTE
-    ));
-    if as_of < d {
-        ex.push(
-            "the data ends before the step-back starts: nothing after it can be seen yet"
-                .to_owned(),
-        );
-    }
-    match breaches.first() {
-        Some(b) => {
-            let count = |k: BreachKind| breaches.iter().filter(|x| x.kind == k).count();
-            let parts: Vec<String> = [
-                (
-                    BreachKind::OpenedConversation,
-                    "conversation you opened",
-                    "conversations you opened",
-                ),
-                (BreachKind::FastReply, "fast reply", "fast replies"),
-                (BreachKind::Call, "call you placed", "calls you placed"),
-                (
-                    BreachKind::LikedOrCommented,
-                    "like or comment on their posts",
-                    "likes or comments on their posts",
-                ),
-            ]
-            .into_iter()
-            .filter_map(|(k, one, many)| match count(k) {
-                0 => None,
-                1 => Some(format!("1 {one}")),
-                n => Some(format!("{n} {many}")),
-            })
-            .collect();
-            ex.push(format!(
-                "the plan held for {days_kept:.1} days; {} since: {} (first: {})",
-                if breaches.len() == 1 {
-                    "1 breach".to_string()
-                } else {
-                    format!("{} breaches", breaches.len())
-                },
-                parts.join(", "),
-                b.kind.as_str().replace('_', " ")
-            ));
-        }
-        None => ex.push(format!(
-            "no breach of the plan is visible in the data for {days_kept:.1} days"
-        )),
-    }
-    ex.push(match outcome {
-        Outcome::PlanNotKept => "you opened a conversation after the start date before the other \
-                                 person reached out, so the experiment did not run as planned"
-            .to_owned(),
-        Outcome::Monitoring => format!(
-            "{} of the other person's messages since the start ask where you are, who you are \
-             with or why you did not answer",
-            monitoring_hits.len()
-        ),
-        Outcome::PursuitIntensified => match pursuit {
-            Some(p) => format!(
-                "the other person wrote or called {} times in {:.1} days, more than their usual \
-                 rate ({} in the {:.0} days before; rate ratio {:.1}, 95% lower bound {:.2})",
-                p.window_count,
-                p.window_days,
-                p.baseline_count,
-                p.baseline_days,
-                p.rate_ratio,
-                p.rate_ratio_lower95
-            ),
-            None => "the other person's contact rate rose above their usual rate".to_owned(),
+    let your_side = YourSide {
+        before: side_figures(input, baseline_start, d),
+        after: if no_data_yet {
+            SideFigures::default()
+        } else {
+            side_figures(input, d, as_of.saturating_add(1))
         },
-        Outcome::ReachedOut => format!(
-            "the other person opened {} conversation{} since the start, the first after {}",
-            reach_outs.len(),
-            if reach_outs.len() == 1 { "" } else { "s" },
-            fmt_hours(first_reach_out_hours.unwrap_or(0.0))
-        ),
-        Outcome::RepliedOnly => format!(
-            "the other person answered ({partner_after} messages or calls, {partner_after_calls} \
-             of them calls) but opened no conversation since the start"
-        ),
-        Outcome::NoContact => format!(
-            "nothing from the other person in the {} days since the start",
-            cfg.window_days
-        ),
-        Outcome::StillOpen => format!(
-            "nothing from the other person yet; the {}-day window has not passed",
-            cfg.window_days
-        ),
-    });
-    if !monitoring_hits.is_empty() {
-        ex.push(MONITORING_NOTE.to_owned());
-    }
-    ex.push(match compared_to_usual {
-        Comparison::InsufficientHistory => format!(
-            "before the start the other person reached out first only {before_reach_outs} \
-             time{}; at least {MIN_BEFORE_REACH_OUTS} are needed to know their usual pattern",
-            if before_reach_outs == 1 { "" } else { "s" }
-        ),
-        Comparison::Sooner | Comparison::Later => {
-            let word = if compared_to_usual == Comparison::Sooner {
-                "sooner"
-            } else {
-                "later"
-            };
-            match significant {
-                Some(l) => format!(
-                    "compared with their {before_reach_outs} reach-outs before the start, they \
-                     reached out {word} than usual (log-rank p = {:.3}, hazard ratio {:.2}, 95% \
-                     interval {:.2}–{:.2})",
-                    l.p, l.hazard_ratio, l.hazard_ratio_ci95.0, l.hazard_ratio_ci95.1
-                ),
-                None => format!(
-                    "no reach-out since the start, and the wait so far ({}) is longer than any \
-                     of their {before_reach_outs} reach-outs before it (longest {})",
-                    fmt_hours(current_wait_hours.unwrap_or(0.0)),
-                    fmt_hours(longest_usual_hours.unwrap_or(0.0))
-                ),
-            }
-        }
-        Comparison::AsUsual => format!(
-            "compared with their {before_reach_outs} reach-outs before the start, the timing \
-             after it is not detectably different from usual{}",
-            logrank.map_or(String::new(), |l| format!(" (log-rank p = {:.2})", l.p))
-        ),
-    });
+    };
+    let mut caveats = vec![CAUSE_CAVEAT];
     // Any mention of his openings after D is paired with the trap caveat.
     if !reach_outs.is_empty() {
-        ex.push(OPENING_TRAP_CAVEAT.to_owned());
+        caveats.push(OPENING_TRAP_CAVEAT);
     }
 
     StepbackResult {
@@ -696,6 +711,13 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
         as_of,
         outcome,
         compared_to_usual,
+        elapsed_hours,
+        window_elapsed,
+        usual_median_hours,
+        call_data: input.calls.has_data(),
+        partner_calls_after,
+        partner_call_sequences_after,
+        your_side,
         first_reach_out_hours,
         breaches,
         days_kept,
@@ -711,7 +733,6 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
         pursuit,
         monitoring_hits,
         signal_hits,
-        explanation: ex,
-        caveats: [CAUSE_CAVEAT, OPENING_TRAP_CAVEAT, FIRST_RING_NOTE],
+        caveats,
     }
 }

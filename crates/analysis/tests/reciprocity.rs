@@ -260,6 +260,30 @@ fn median_interval_from_order_statistics() {
 }
 
 #[test]
+fn the_data_end_cuts_every_figure() {
+    // Issue 7: `--as-of` before the data still counted every message, month and signal.
+    let events = vec![
+        at(0, 0, "hi?"),
+        at(2, 1, "hey"),
+        at(60 * 24 * 40, 0, "later?"),
+        at(60 * 24 * 40 + 3, 1, "yes"),
+    ];
+    let mut c = cfg();
+    c.as_of = T0 + 60 * 24 * 10 * MINUTE;
+    let a = analyze(&evs(&events), &people(), &c);
+    assert_eq!(a.messages.total, 2);
+    assert_eq!(a.conversations.count, 1);
+    assert_eq!(a.monthly.len(), 1);
+    assert_eq!(a.weekly.messages.iter().sum::<u64>(), 2);
+    assert_eq!(a.balance.per_person[0].questions, 1);
+    // Before the first message: nothing at all.
+    c.as_of = T0 - 1;
+    let a = analyze(&evs(&events), &people(), &c);
+    assert_eq!(a.messages.total, 0);
+    assert!(a.convs.is_empty() && a.monthly.is_empty());
+}
+
+#[test]
 fn pending_final_turn_is_not_unanswered() {
     // The data end is 10' after A's last message, inside G: the answer may still come.
     let events = vec![at(0, 1, "hey"), at(5, 0, "hi")];
@@ -493,7 +517,9 @@ fn edge_cases() {
         ev(T0, 1, "d"),
         ev(i64::MAX, 0, "e"),
     ];
-    let a = analyze(&evs(&huge), &people(), &cfg());
+    let mut end_of_time = cfg();
+    end_of_time.as_of = i64::MAX;
+    let a = analyze(&evs(&huge), &people(), &end_of_time);
     assert_eq!(a.messages.total, 5);
     // -1 ms and 0 ms are 1 ms apart: one conversation; every other gap is huge.
     assert_eq!(a.conversations.count, 4);

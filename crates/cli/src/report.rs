@@ -15,7 +15,7 @@ use anyhow::{Context, Result, anyhow, bail};
 use walkaway_analysis::full::{FullAnalysis, analyze_full};
 use walkaway_analysis::{Config, StepbackConfig};
 use walkaway_import::{Imported, Options};
-use walkaway_model::{Activity, Event, Millis, PersonIdx, Source};
+use walkaway_model::{Activity, Millis, PersonIdx, Source};
 use walkaway_report::{Input, Render};
 use walkaway_store::{ChatInfo, Plan, Store};
 
@@ -326,7 +326,7 @@ fn render(
     a: &ReportArgs,
     info: &ChatInfo,
     people: &[String],
-    events: &[Event],
+    events: &walkaway_model::Events,
     cfg: &Config,
     tz_name: &str,
     analysis: &FullAnalysis,

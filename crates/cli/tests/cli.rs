@@ -370,9 +370,9 @@ fn text_report_answers_first_and_has_no_colour_when_piped() {
     assert!(!text.contains('\x1b'));
     let two = text.find("IS IT TWO-SIDED?").unwrap();
     let quiet = text.find("IF YOU GO QUIET").unwrap();
-    let step = text.find("STEP-BACK FROM 2026-10-01").unwrap();
+    let step = text.find("STEP-BACK FROM 1 OCT 2026").unwrap();
     assert!(two < quiet && quiet < step);
-    assert!(text.contains("one before/after episode cannot prove"));
+    assert!(text.contains("One before/after episode cannot prove"));
     // The trap: never "he now opens X%" as evidence.
     assert!(!text.to_lowercase().contains("now opens"));
 }

@@ -3,12 +3,12 @@
 
 use std::fmt::Write;
 
-use crate::fmt::{duration, pct, signed};
+use crate::fmt::{duration, pct};
 use crate::json::Report;
-use crate::terminal::{outcome_words, usual_words};
+use crate::words::{Block, Chart, Tone};
 
 pub fn render(r: &Report) -> String {
-    let them = r.partner.clone().unwrap_or_else(|| "the others".into());
+    let doc = crate::words::document(r);
     let mut o = String::with_capacity(32 * 1024);
     let _ = write!(
         o,
@@ -16,235 +16,119 @@ pub fn render(r: &Report) -> String {
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
 <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">\
 <title>walkaway — {}</title><style>{CSS}</style></head><body><main>",
-        esc(&r.chat.title)
+        esc(&doc.title)
     );
     let _ = write!(
         o,
-        "<header><h1>“{}”</h1><p class=\"sub\">{} · {} → {} · {} messages · times in {}</p></header>",
-        esc(&r.chat.title),
-        esc(&r.chat.sources.join(" + ")),
-        esc(r
-            .parameters
-            .first_event
-            .as_deref()
-            .map(|s| s.get(..10).unwrap_or(s))
-            .unwrap_or("-")),
-        esc(r
-            .parameters
-            .last_event
-            .as_deref()
-            .map(|s| s.get(..10).unwrap_or(s))
-            .unwrap_or("-")),
-        r.messages.total,
-        esc(&r.parameters.tz)
+        "<header><h1>“{}”</h1><p class=\"sub\">{}</p>",
+        esc(&doc.title),
+        esc(&doc.subtitle)
     );
-
-    // Is it two-sided?
-    o.push_str("<section><h2>Is it two-sided?</h2>");
-    if let (Some(ebi), Some(band)) = (r.balance.effort_balance_index, r.balance.band.as_deref()) {
-        let ci = r
-            .balance
-            .ci95
-            .map(|[a, b]| format!("95% CI {} to {}", signed(a), signed(b)))
-            .unwrap_or_default();
-        let head = match band {
-            "balanced" => "Balanced".to_string(),
-            "moderate_imbalance" => "Moderate imbalance".to_string(),
-            _ => "Strong imbalance".to_string(),
-        };
-        let who = if ebi > 0.0 {
-            "you put in more of the effort".to_string()
-        } else if ebi < 0.0 {
-            format!("{} puts in more of the effort", esc(&them))
-        } else {
-            "even".to_string()
+    for b in &doc.intro {
+        block(&mut o, b, r);
+    }
+    o.push_str("</header>");
+    for s in &doc.sections {
+        let class = match s.tone {
+            Tone::Warning => " class=\"warn\"",
+            Tone::Quiet => " class=\"quiet\"",
+            Tone::Normal => "",
         };
         let _ = write!(
             o,
-            "<p class=\"lead\"><b>{head}</b>: {who}. Effort balance <b>{}</b> <span class=\"ci\">({ci})</span></p>",
-            signed(ebi)
+            "<section{class}><h2>{}</h2>",
+            esc(&sentence_case(&s.heading))
         );
-        o.push_str(&balance_bar(ebi, r.balance.ci95));
-    }
-    o.push_str("<table class=\"kv\">");
-    if let Some(sh) = &r.conversations.opening_share {
-        let _ = write!(
-            o,
-            "<tr><th>Who opens</th><td>You opened <b>{}</b> of {} conversations <span class=\"ci\">(95% CI {}–{})</span></td></tr>",
-            pct(sh.value),
-            sh.n,
-            pct(sh.ci95[0]),
-            pct(sh.ci95[1])
-        );
-    }
-    for (name, rep) in &r.replies {
-        let who = if *name == r.me {
-            "You reply".to_string()
-        } else {
-            format!("{} replies", esc(name))
-        };
-        let med = match (rep.median_seconds, rep.ci95_seconds) {
-            (Some(m), Some([a, b])) => format!(
-                "median <b>{}</b> <span class=\"ci\">(95% CI {}–{})</span>",
-                duration(m),
-                duration(a),
-                duration(b)
-            ),
-            (Some(m), None) => format!("median <b>{}</b>", duration(m)),
-            _ => "no replies".into(),
-        };
-        let rate = rep
-            .reply_rate
-            .map(|x| format!(", answers {} of {} turns", pct(x), rep.turns_received))
-            .unwrap_or_default();
-        let _ = write!(
-            o,
-            "<tr><th>{who}</th><td>{med}{rate} <span class=\"n\">n = {}</span></td></tr>",
-            rep.count
-        );
-    }
-    for (k, label) in [("words", "Words"), ("questions", "Questions")] {
-        if let Some(Some(s)) = r.balance.components.get(k) {
-            let verb = if k == "questions" { "asked" } else { "wrote" };
-            let _ = write!(
-                o,
-                "<tr><th>{label}</th><td>You {verb} <b>{}</b> of them</td></tr>",
-                pct(*s)
-            );
-        }
-    }
-    o.push_str("</table></section>");
-
-    // If you go quiet.
-    if r.partner.is_some() {
-        let f = &r.forecast;
-        o.push_str("<section><h2>If you go quiet</h2>");
-        match (f.partner_reach_out_median_hours, f.ci95_hours) {
-            (Some(m), Some([a, b])) => {
-                let _ = write!(
-                    o,
-                    "<p class=\"lead\">If you stay quiet, {} usually reaches out within about <b>{}</b> <span class=\"ci\">(median; 95% CI {}–{})</span>.</p>",
-                    esc(&them),
-                    duration(m * 3600.0),
-                    duration(a * 3600.0),
-                    duration(b * 3600.0)
-                );
-            }
-            (Some(m), None) => {
-                let _ = write!(
-                    o,
-                    "<p class=\"lead\">Median wait about <b>{}</b>; the upper end of the interval is beyond the data.</p>",
-                    duration(m * 3600.0)
-                );
-            }
-            _ => {
-                let _ = write!(
-                    o,
-                    "<p class=\"lead\">No forecast: {}</p>",
-                    esc(f.null_reason.as_deref().unwrap_or("not enough data."))
-                );
-            }
-        }
-        let _ = write!(
-            o,
-            "<p>{} silences: {} reached out first {} times, you broke {} first, {} still open. <span class=\"n\">{}</span></p>",
-            f.silences,
-            esc(&them),
-            f.partner_reach_outs,
-            f.user_reach_outs,
-            f.censored_at_end,
-            esc(&f.assumption)
-        );
-        if !f.curve.is_empty() {
-            o.push_str(&km_svg(&f.curve));
+        for b in &s.blocks {
+            block(&mut o, b, r);
         }
         o.push_str("</section>");
     }
-
-    if let Some(s) = &r.stepback {
-        let _ = write!(o, "<section><h2>Step-back from {}</h2>", esc(&s.date));
-        let _ = write!(
-            o,
-            "<p class=\"lead\">Outcome: <b>{}</b>.<br>Compared with {}'s own usual: <b>{}</b>.</p>",
-            esc(&outcome_words(&s.outcome, &them)),
-            esc(&them),
-            esc(&usual_words(&s.compared_to_usual))
-        );
-        o.push_str("<ul>");
-        for l in s.explanation.iter().filter(|l| !s.caveats.contains(l)) {
-            let _ = write!(o, "<li>{}</li>", esc(l));
-        }
-        o.push_str("</ul>");
-        let _ = write!(
-            o,
-            "<p>Days kept: {:.1}. Breaches: {}.<br>{}</p>",
-            s.days_kept,
-            s.breaches,
-            esc(&crate::terminal::instagram_line(s))
-        );
-        if !s.breach_list.is_empty() {
-            o.push_str(
-                "<table><tr><th>when</th><th>rule broken</th><th>detail</th><th>lines</th></tr>",
-            );
-            for b in &s.breach_list {
-                let _ = write!(
-                    o,
-                    "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    esc(&b.at.replace('T', " ")[..16.min(b.at.len())]),
-                    esc(&b.kind.replace('_', " ")),
-                    esc(&b.detail),
-                    b.lines
-                        .iter()
-                        .map(|l| l.to_string())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-            }
-            o.push_str("</table>");
-        }
-        for c in &s.caveats {
-            let _ = write!(o, "<p class=\"caveat\">{}</p>", esc(c));
-        }
-        o.push_str("</section>");
-    }
-
-    let monitoring = r
-        .signals
-        .iter()
-        .filter(|h| h.signal == "MONITORING" && Some(&h.who) == r.partner.as_ref())
-        .count();
-    if monitoring > 0 {
-        let _ = write!(
-            o,
-            "<section class=\"warn\"><h2>A warning sign worth noticing</h2><p>{monitoring} messages from {} ask where you are, who you are with, or why you didn't answer.</p><p>{}</p></section>",
-            esc(&them),
-            esc(crate::MONITORING_NOTE)
-        );
-    }
-
-    if !r.monthly.is_empty() {
-        o.push_str("<section><h2>Month by month</h2>");
-        o.push_str(&monthly_svg(r));
-        o.push_str("<table><tr><th>month</th><th>messages you / them</th><th>conversations</th><th>you opened</th><th>your median reply</th><th>their median reply</th><th>balance</th></tr>");
-        for m in &r.monthly {
-            o.push_str("<tr>");
-            for cell in crate::terminal::month_cells(r, m) {
-                let _ = write!(o, "<td>{}</td>", esc(&cell));
-            }
-            o.push_str("</tr>");
-        }
-        o.push_str("</table></section>");
-    }
-    let _ = write!(
-        o,
-        "<footer>Made offline by walkaway. Conversation gap G = {} ({}); {} bootstrap replicates, seed {}; data end {}. Bands are conventions, not diagnoses.</footer></main></body></html>",
-        duration(r.parameters.gap_seconds as f64),
-        esc(&r.parameters.gap_choice.replace('_', " ")),
-        r.parameters.bootstrap_reps,
-        r.parameters.seed,
-        esc(&r.parameters.as_of)
+    o.push_str(
+        "<footer>Made offline by walkaway: nothing in this file was sent anywhere, and opening \
+         it loads nothing from the internet.</footer></main></body></html>",
     );
     o
+}
+
+/// "IS IT TWO-SIDED?" as "Is it two-sided?".
+fn sentence_case(s: &str) -> String {
+    let lower = s.to_lowercase();
+    match lower.get(..1) {
+        Some(f) => f.to_uppercase() + lower.get(1..).unwrap_or(""),
+        None => lower,
+    }
+}
+
+fn block(o: &mut String, b: &Block, r: &Report) {
+    match b {
+        Block::Lead(t) => {
+            let _ = write!(o, "<p class=\"lead\">{}</p>", esc(t));
+        }
+        Block::Text(t) => {
+            let _ = write!(o, "<p>{}</p>", esc(t));
+        }
+        Block::Note(t) => {
+            let _ = write!(o, "<p class=\"caveat\">{}</p>", esc(t));
+        }
+        Block::Evidence { title, items, more } => {
+            let _ = write!(
+                o,
+                "<details><summary>{}</summary><ul class=\"ev\">",
+                esc(title)
+            );
+            for it in items {
+                let _ = write!(o, "<li><time>{}</time> ", esc(&it.at));
+                if let Some(l) = &it.label {
+                    let _ = write!(o, "<span class=\"lbl\">{}</span> ", esc(l));
+                }
+                if !it.text.is_empty() {
+                    let _ = write!(o, "<b>{}</b>: <q>{}</q>", esc(&it.who), esc(&it.text));
+                }
+                if it.line > 0 {
+                    let _ = write!(o, " <span class=\"n\">line {}</span>", it.line);
+                }
+                o.push_str("</li>");
+            }
+            if *more > 0 {
+                let _ = write!(
+                    o,
+                    "<li class=\"n\">… and {more} more (all of them are in the JSON report)</li>"
+                );
+            }
+            o.push_str("</ul></details>");
+        }
+        Block::Table { head, rows } => {
+            o.push_str("<div class=\"scroll\"><table><tr>");
+            for h in head {
+                let _ = write!(o, "<th>{}</th>", esc(h));
+            }
+            o.push_str("</tr>");
+            for row in rows {
+                o.push_str("<tr>");
+                for c in row {
+                    let _ = write!(o, "<td>{}</td>", esc(c));
+                }
+                o.push_str("</tr>");
+            }
+            o.push_str("</table></div>");
+        }
+        Block::Chart(Chart::Balance) => {
+            if let Some(ebi) = r.balance.effort_balance_index {
+                o.push_str(&balance_bar(ebi, r.balance.ci95));
+            }
+        }
+        Block::Chart(Chart::Forecast) => {
+            if r.forecast.partner_reach_out_median_hours.is_some() && !r.forecast.curve.is_empty() {
+                o.push_str(&km_svg(&r.forecast.curve));
+            }
+        }
+        Block::Chart(Chart::Monthly) => {
+            if r.monthly.iter().any(|m| m.opening_share.is_some()) {
+                o.push_str(&monthly_svg(r));
+            }
+        }
+    }
 }
 
 /// Escapes text for HTML element and attribute content.
@@ -422,7 +306,9 @@ main{max-width:760px;margin:0 auto;padding:24px}h1{margin:0 0 4px}h2{font-size:1
 .sub,.n,.ci{color:#6b6880;font-size:.9em}section{background:#fff;border:1px solid #e8e6f0;border-radius:12px;padding:16px 20px;margin:16px 0}\
 .lead{font-size:1.1em}table{border-collapse:collapse;width:100%;font-size:.92em}td,th{padding:4px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}\
 .kv th{width:30%;font-weight:600}td:first-child{white-space:nowrap}svg{width:100%;height:auto;font-size:12px;fill:#6b6880}.warn{border-color:#e0b400;background:#fffbea}\
-.caveat{color:#6b6880;font-style:italic}footer{color:#6b6880;font-size:.85em;margin:24px 0}";
+.caveat{color:#6b6880;font-style:italic}footer{color:#6b6880;font-size:.85em;margin:24px 0}\
+.quiet{font-size:.9em;color:#4a4760}details{margin:8px 0}summary{cursor:pointer;font-weight:600}.ev{padding-left:1.2em}\
+.ev li{margin:4px 0}.lbl{color:#6b6880}.scroll{overflow-x:auto}q{quotes:'“' '”'}";
 
 #[cfg(test)]
 mod tests {

@@ -25,9 +25,14 @@ pub struct Report {
     pub replies: BTreeMap<String, Replies>,
     pub balance: Balance,
     pub forecast: Forecast,
+    /// Calls per person (as the caller) and whether the chat has call data at all.
+    pub calls: Calls,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stepback: Option<Stepback>,
     pub signals: Vec<SignalHit>,
+    /// The partner's messages that ask where you are, who you are with or why you did not
+    /// answer, and whether they are frequent enough for the full warning.
+    pub warning_signs: WarningSigns,
     pub monthly: Vec<Month>,
     /// ISO weeks (Monday, local time), the series the change points are found in.
     pub weekly: Vec<Week>,
@@ -42,6 +47,9 @@ pub struct Chat {
     pub id: String,
     pub title: String,
     pub sources: Vec<String>,
+    /// `two_person` or `group`: the method (openers, balance, forecast, step-back) is about
+    /// one other person; a group gets per-person figures only.
+    pub kind: String,
 }
 
 /// Everything the numbers depend on, so a report can be reproduced.
@@ -83,6 +91,8 @@ pub struct Conversations {
     pub closed_by: BTreeMap<String, u64>,
     /// The user's openings / all openings, with a Wilson 95% interval (two-person chats).
     pub opening_share: Option<Share>,
+    /// Why `opening_share` is null (too few conversations, or a group chat).
+    pub opening_share_null_reason: Option<String>,
     /// The same without conversations that may be late replies to a question.
     pub opening_share_excluding_late_replies: Option<Share>,
     /// Openings by sub-type per person: new_contact, follow_up, possible_late_reply.
@@ -112,6 +122,9 @@ pub struct Replies {
     pub reply_rate_ci95: Option<[f64; 2]>,
     pub turns_received: u64,
     pub unanswered: u64,
+    /// Why the median, its interval or the reply rate is null (too few replies or turns; an
+    /// interval of zero width is never shown).
+    pub null_reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -123,6 +136,9 @@ pub struct Balance {
     pub band: Option<String>,
     /// The user's share of each component.
     pub components: BTreeMap<String, Option<f64>>,
+    /// Conversations the index is computed over.
+    pub conversations: u64,
+    pub null_reason: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -152,15 +168,35 @@ pub struct Stepback {
     pub window_days: u32,
     pub fast_reply_minutes: u32,
     pub outcome: String,
-    pub compared_to_usual: String,
+    /// Null exactly when `outcome` is `no_data_yet`.
+    pub compared_to_usual: Option<String>,
     pub first_reach_out_hours: Option<f64>,
     pub breaches: u64,
     pub breach_list: Vec<Breach>,
     pub days_kept: f64,
+    /// Days from the start to the data end (0 when the data ends before the start).
+    pub days_since_start: f64,
+    pub window_elapsed: bool,
+    /// Whether the data end is an assumption (it lies after the last event and did not come
+    /// from --as-of): every verdict that depends on it says so.
+    pub data_end_assumed: bool,
     pub partner_reach_outs: Vec<ReachOut>,
     pub logrank_p: Option<f64>,
     pub hazard_ratio: Option<f64>,
     pub reach_outs_before: u64,
+    /// His usual median reach-out time before the start (hours), when reached.
+    pub usual_median_hours: Option<f64>,
+    /// Longest reach-out time he showed before the start, and the current wait (hours).
+    pub longest_usual_hours: Option<f64>,
+    pub current_wait_hours: Option<f64>,
+    /// Whether the chat has call events, so the calling rules could be checked.
+    pub call_data: bool,
+    pub partner_calls_since: u64,
+    /// How your own availability changed: before (the baseline period) and since the start.
+    pub your_side: YourSide,
+    /// The partner's messages and calls in the window against his own baseline rate.
+    pub pursuit: Option<Pursuit>,
+    /// Plain sentences, in the order the report shows them.
     pub explanation: Vec<String>,
     pub caveats: Vec<String>,
     /// The partner's Instagram accounts checked for your likes and comments (empty: that rule
@@ -174,11 +210,14 @@ pub struct Stepback {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Breach {
+    /// opened_conversation, fast_reply, call, answered_first_call, liked_or_commented.
     pub kind: String,
     pub at: String,
     /// Evidence: source lines of the messages involved.
     pub lines: Vec<u32>,
     pub detail: String,
+    /// Evidence: the messages or calls involved.
+    pub messages: Vec<Evidence>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -188,6 +227,21 @@ pub struct ReachOut {
     pub hours_after_silence_start: f64,
     pub line: u32,
     pub signals: Vec<String>,
+    /// The message that opened the conversation.
+    pub message: Option<Evidence>,
+}
+
+/// One message (or call) shown as evidence: local date and time, who, the text.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// Local time, YYYY-MM-DDTHH:MM.
+    pub at: String,
+    pub who: String,
+    /// The message text (media and calls: a short description).
+    pub text: String,
+    /// Line (or record) in the export, a secondary reference.
+    pub line: u32,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -198,6 +252,70 @@ pub struct SignalHit {
     pub at: String,
     pub lang: String,
     pub line: u32,
+    pub text: String,
+}
+
+/// The user's own figures over one period of the step-back view.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SidePeriod {
+    pub days: f64,
+    pub messages: u64,
+    pub conversations_opened: u64,
+    pub replies: u64,
+    /// Null below the minimum number of replies.
+    pub reply_median_seconds: Option<f64>,
+    /// Null when the period is shorter than a week.
+    pub messages_per_week: Option<f64>,
+    pub openings_per_week: Option<f64>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct YourSide {
+    pub before: SidePeriod,
+    pub since: SidePeriod,
+}
+
+/// The exact rate-ratio test of the partner's messages and calls in the window.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Pursuit {
+    pub window_count: u64,
+    pub window_days: f64,
+    pub baseline_count: u64,
+    pub baseline_days: f64,
+    pub rate_ratio: Option<f64>,
+    pub rate_ratio_lower95: Option<f64>,
+}
+
+/// Calls of one person, as the caller.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PersonCalls {
+    pub placed: u64,
+    pub answered: u64,
+    pub missed_or_declined: u64,
+    /// Runs of calls at most 30 minutes apart.
+    pub attempt_sequences: u64,
+    /// Sequences whose first call was picked up.
+    pub first_call_answered: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Calls {
+    /// False when the chat has no call events: the calling rules cannot be checked.
+    pub has_call_data: bool,
+    pub by: BTreeMap<String, PersonCalls>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WarningSigns {
+    /// On at least 2 different days within 30 days: the full warning is shown.
+    pub frequent: bool,
+    pub messages: Vec<Evidence>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
@@ -214,6 +332,8 @@ pub struct Month {
     pub questions: BTreeMap<String, u64>,
     pub double_texts: BTreeMap<String, u64>,
     pub effort_balance_index: Option<f64>,
+    /// Why some of the month's figures are null (too little data that month).
+    pub null_reason: Option<String>,
 }
 
 /// One ISO week of the weekly series.
@@ -239,4 +359,11 @@ pub struct Change {
     pub week: String,
     pub before: f64,
     pub after: f64,
+}
+
+impl Report {
+    /// True for a two-person chat (the method's figures apply).
+    pub fn is_two_person(&self) -> bool {
+        self.chat.kind == "two_person"
+    }
 }

@@ -8,14 +8,16 @@ pub mod fmt;
 pub mod html;
 pub mod json;
 pub mod terminal;
+pub mod words;
 
 use std::collections::BTreeMap;
 
 use walkaway_analysis::Config;
 use walkaway_analysis::conversations::GapChoice;
 use walkaway_analysis::full::FullAnalysis;
+use walkaway_analysis::minimum;
 use walkaway_analysis::stats::Proportion;
-use walkaway_model::{Activity, Event, Kind, Millis, Source};
+use walkaway_model::{Activity, Events, Kind, Millis, Source};
 
 pub use walkaway_analysis::signals::MONITORING_NOTE;
 
@@ -25,7 +27,7 @@ pub struct Input<'a> {
     pub title: &'a str,
     pub sources: &'a [Source],
     pub people: &'a [String],
-    pub events: &'a [Event],
+    pub events: &'a Events,
     pub cfg: &'a Config,
     pub tz_name: &'a str,
     pub analysis: &'a FullAnalysis,
@@ -139,10 +141,11 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         v.iter().enumerate().map(|(i, &n)| (name(i), n)).collect()
     };
     let line_of = |ev: usize| input.events.get(ev).map_or(0, |e| e.line);
+    let evidence = |ev: usize| evidence(input, ev);
 
     let mut media = vec![0u64; input.people.len()];
     let mut calls = vec![0u64; input.people.len()];
-    for e in input.events {
+    for e in input.events.iter().filter(|e| e.ts <= cfg.as_of) {
         if let Some(s) = e.sender.map(|s| s as usize).filter(|&s| s < media.len()) {
             match e.kind {
                 Kind::Media | Kind::Voice => media[s] += 1,
@@ -169,8 +172,19 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         count: c.count,
         opened_by: by(&c.opened_by),
         closed_by: by(&c.closed_by),
-        opening_share: if two { share(&c.opening_share) } else { None },
-        opening_share_excluding_late_replies: if two {
+        opening_share: if two && c.count >= minimum::SHARE {
+            share(&c.opening_share)
+        } else {
+            None
+        },
+        opening_share_null_reason: if two {
+            minimum::null_reason(c.count, minimum::SHARE, "conversations")
+        } else {
+            Some("a group chat has no opening share: the method is about one other person".into())
+        },
+        opening_share_excluding_late_replies: if two
+            && c.opening_share_excluding_late.n >= minimum::SHARE
+        {
             share(&c.opening_share_excluding_late)
         } else {
             None
@@ -199,32 +213,72 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         .iter()
         .enumerate()
         .map(|(i, r)| {
-            let s = |ms: Option<f64>| ms.map(|x| x / 1000.0);
+            let enough = r.latency.count >= minimum::REPLIES;
+            let s = |ms: Option<f64>| ms.filter(|_| enough).map(|x| x / 1000.0);
+            // An interval of zero width (all middle replies took the same time, to the
+            // timestamp's resolution) is never shown.
+            let ci = r
+                .latency
+                .ci95_ms
+                .filter(|(lo, hi)| enough && hi > lo)
+                .map(|(lo, hi)| [lo as f64 / 1000.0, hi as f64 / 1000.0]);
+            let rate_ok = two && r.reply_rate.n >= minimum::SHARE;
+            let mut reasons: Vec<String> = Vec::new();
+            if let Some(x) = minimum::null_reason(r.latency.count, minimum::REPLIES, "replies") {
+                reasons.push(format!("reply time: {x}"));
+            } else if ci.is_none() {
+                reasons.push(
+                    "reply time: no interval (the middle replies all took the same time to the \
+                     minute)"
+                        .into(),
+                );
+            }
+            if two
+                && let Some(x) =
+                    minimum::null_reason(r.reply_rate.n, minimum::SHARE, "turns received")
+            {
+                reasons.push(format!("reply rate: {x}"));
+            }
             (
                 name(i),
                 json::Replies {
                     count: r.latency.count,
                     median_seconds: s(r.latency.median_ms),
-                    ci95_seconds: r
-                        .latency
-                        .ci95_ms
-                        .map(|(lo, hi)| [lo as f64 / 1000.0, hi as f64 / 1000.0]),
+                    ci95_seconds: ci,
                     p25_seconds: s(r.latency.p25_ms),
                     p75_seconds: s(r.latency.p75_ms),
-                    reply_rate: r.reply_rate.estimate,
-                    reply_rate_ci95: r.reply_rate.ci95.map(|(a, b)| [a, b]),
+                    reply_rate: r.reply_rate.estimate.filter(|_| rate_ok),
+                    reply_rate_ci95: r.reply_rate.ci95.filter(|_| rate_ok).map(|(a, b)| [a, b]),
                     turns_received: r.reply_rate.n,
                     unanswered: r.unanswered,
+                    null_reason: (!reasons.is_empty()).then(|| reasons.join("; ")),
                 },
             )
         })
         .collect();
 
     let bal = &b.balance;
+    let bal_ok = two && c.count >= minimum::BALANCE_CONVERSATIONS;
+    let bal_ci = bal.ci95.filter(|(lo, hi)| bal_ok && hi > lo);
     let balance = json::Balance {
-        effort_balance_index: bal.ebi,
-        ci95: bal.ci95.map(|(a, b)| [a, b]),
-        band: bal.band.map(|x| x.as_str().to_string()),
+        effort_balance_index: bal.ebi.filter(|_| bal_ok && bal_ci.is_some()),
+        ci95: bal_ci.map(|(a, b)| [a, b]),
+        band: bal
+            .band
+            .filter(|_| bal_ok && bal_ci.is_some())
+            .map(|x| x.as_str().to_string()),
+        conversations: c.count,
+        null_reason: if !two {
+            Some("a group chat has no effort balance: the method is about one other person".into())
+        } else if let Some(x) =
+            minimum::null_reason(c.count, minimum::BALANCE_CONVERSATIONS, "conversations")
+        {
+            Some(x)
+        } else if bal.ebi.is_none() || bal_ci.is_none() {
+            Some("not enough two-way data for an effort balance".into())
+        } else {
+            None
+        },
         components: [
             ("openings", &bal.openings),
             ("words", &bal.words),
@@ -250,7 +304,8 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
     }
     let forecast = json::Forecast {
         partner_reach_out_median_hours: f.median_hours,
-        ci95_hours: f.ci95_hours.map(|(a, b)| [a, b]),
+        // An interval of zero width is never shown.
+        ci95_hours: f.ci95_hours.filter(|(a, b)| b > a).map(|(a, b)| [a, b]),
         silences: f.silences as u64,
         partner_reach_outs: f.partner_reach_outs as u64,
         user_reach_outs: f.user_breaks as u64,
@@ -262,13 +317,21 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         },
         null_reason: f.null_reason.clone().or_else(|| f.ci95_note.clone()),
         assumption: f.assumption.to_string(),
-        curve: thin_curve(
-            f.curve.iter().map(|p| [p.hours, p.s, p.lo, p.hi]).collect(),
-            400,
-        ),
+        // No chart for a null figure: the curve goes with the median.
+        curve: if f.median_hours.is_some() || f.partner_reach_outs as u64 >= minimum::REACH_OUTS {
+            thin_curve(
+                f.curve.iter().map(|p| [p.hours, p.s, p.lo, p.hi]).collect(),
+                400,
+            )
+        } else {
+            Vec::new()
+        },
         as_usual,
     };
 
+    let last_event = b.msgs.last().map(|m| m.ts);
+    let data_end_assumed =
+        input.as_of_source != AsOfSource::AsOfFlag && last_event.is_some_and(|l| cfg.as_of > l);
     let stepback = a.stepback.as_ref().map(|s| {
         let reach_outs = s
             .reach_outs
@@ -291,14 +354,25 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
                     .collect::<std::collections::BTreeSet<_>>()
                     .into_iter()
                     .collect(),
+                message: evidence(r.event),
             })
             .collect();
-        json::Stepback {
+        let side = |f: &walkaway_analysis::stepback::SideFigures| json::SidePeriod {
+            days: f.days,
+            messages: f.messages,
+            conversations_opened: f.openings,
+            replies: f.replies,
+            reply_median_seconds: f.reply_median_ms.map(|x| x / 1000.0),
+            messages_per_week: f.messages_per_week(),
+            openings_per_week: f.openings_per_week(),
+        };
+        let finite = |x: f64| x.is_finite().then_some(x);
+        let mut sb = json::Stepback {
             date: s.date.to_string(),
             window_days: s.window_days,
             fast_reply_minutes: (s.fast_reply / 60_000) as u32,
             outcome: s.outcome.as_str().to_string(),
-            compared_to_usual: s.compared_to_usual.as_str().to_string(),
+            compared_to_usual: s.compared_to_usual.map(|c| c.as_str().to_string()),
             first_reach_out_hours: s.first_reach_out_hours,
             breaches: s.breaches.len() as u64,
             breach_list: s
@@ -309,18 +383,45 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
                     at: local(br.instant, cfg),
                     lines: br.events.iter().map(|&e| line_of(e)).collect(),
                     detail: breach_detail(br, input),
+                    messages: br.events.iter().filter_map(|&e| evidence(e)).collect(),
                 })
                 .collect(),
             days_kept: s.days_kept,
+            days_since_start: s.elapsed_hours / 24.0,
+            window_elapsed: s.window_elapsed,
+            data_end_assumed,
             partner_reach_outs: reach_outs,
             logrank_p: s.logrank.as_ref().map(|l| l.p),
-            hazard_ratio: s.logrank.as_ref().map(|l| l.hazard_ratio),
+            hazard_ratio: s.logrank.as_ref().map(|l| l.hazard_ratio).and_then(finite),
             reach_outs_before: s.before_reach_outs as u64,
-            explanation: s.explanation.clone(),
+            usual_median_hours: s.usual_median_hours,
+            longest_usual_hours: s.longest_usual_hours,
+            current_wait_hours: s.current_wait_hours,
+            call_data: s.call_data,
+            partner_calls_since: s.partner_calls_after,
+            your_side: json::YourSide {
+                before: side(&s.your_side.before),
+                since: side(&s.your_side.after),
+            },
+            pursuit: s.pursuit.map(|p| json::Pursuit {
+                window_count: p.window_count,
+                window_days: p.window_days,
+                baseline_count: p.baseline_count,
+                baseline_days: p.baseline_days,
+                rate_ratio: finite(p.rate_ratio),
+                rate_ratio_lower95: finite(p.rate_ratio_lower95),
+            }),
+            explanation: Vec::new(),
             caveats: s.caveats.iter().map(|c| c.to_string()).collect(),
             instagram_accounts: input.instagram_accounts.to_vec(),
             instagram_activity_records: input.activity.len() as u64,
-        }
+        };
+        let them = cfg
+            .partner
+            .map(|p| name(p as usize))
+            .unwrap_or_else(|| "the other person".into());
+        sb.explanation = words::stepback_sentences(&sb, &them, &input_data_end(input, cfg));
+        sb
     });
 
     let signals = a
@@ -332,34 +433,92 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
             at: local(h.ts, cfg),
             lang: h.lang.clone(),
             line: line_of(h.event),
+            text: input.events.text_at(h.event).to_string(),
         })
         .collect();
+    let warning_signs = json::WarningSigns {
+        frequent: a.monitoring_frequent,
+        messages: a
+            .signals
+            .iter()
+            .filter(|h| {
+                Some(h.who) == cfg.partner
+                    && h.signal == walkaway_analysis::signals::Signal::Monitoring
+            })
+            .filter_map(|h| evidence(h.event))
+            .collect(),
+    };
+    let calls = json::Calls {
+        has_call_data: a.calls.has_data(),
+        by: a
+            .calls
+            .by
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                (
+                    name(i),
+                    json::PersonCalls {
+                        placed: p.placed,
+                        answered: p.answered,
+                        missed_or_declined: p.missed,
+                        attempt_sequences: p.sequences,
+                        first_call_answered: p.first_call_answered,
+                    },
+                )
+            })
+            .collect(),
+    };
 
     let monthly = b
         .monthly
         .iter()
-        .map(|m| json::Month {
-            month: format!("{:04}-{:02}", m.year, m.month),
-            messages: by(&m.messages),
-            conversations: m.conversations,
-            opened_by: by(&m.openings),
-            opening_share: if two { share(&m.opening_share) } else { None },
-            median_reply_seconds: m
-                .median_latency_ms
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (name(i), v.map(|x| x / 1000.0)))
-                .collect(),
-            reply_rate: m
-                .reply_rate
-                .iter()
-                .enumerate()
-                .map(|(i, p)| (name(i), p.estimate))
-                .collect(),
-            words: by(&m.words),
-            questions: by(&m.questions),
-            double_texts: by(&m.double_texts),
-            effort_balance_index: m.ebi,
+        .map(|m| {
+            let share_ok = m.conversations >= minimum::SHARE;
+            let ebi_ok = m.conversations >= minimum::BALANCE_CONVERSATIONS;
+            let mut thin = !share_ok;
+            let month = json::Month {
+                month: format!("{:04}-{:02}", m.year, m.month),
+                messages: by(&m.messages),
+                conversations: m.conversations,
+                opened_by: by(&m.openings),
+                opening_share: if two && share_ok {
+                    share(&m.opening_share)
+                } else {
+                    None
+                },
+                median_reply_seconds: m
+                    .median_latency_ms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let ok = m.replies.get(i).copied().unwrap_or(0) >= minimum::REPLIES;
+                        thin |= !ok && v.is_some();
+                        (name(i), v.filter(|_| ok).map(|x| x / 1000.0))
+                    })
+                    .collect(),
+                reply_rate: m
+                    .reply_rate
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| (name(i), p.estimate.filter(|_| p.n >= minimum::SHARE)))
+                    .collect(),
+                words: by(&m.words),
+                questions: by(&m.questions),
+                double_texts: by(&m.double_texts),
+                effort_balance_index: m.ebi.filter(|_| two && ebi_ok),
+                null_reason: None,
+            };
+            json::Month {
+                null_reason: thin.then(|| {
+                    format!(
+                        "too little data this month for some figures ({} conversation{})",
+                        m.conversations,
+                        if m.conversations == 1 { "" } else { "s" }
+                    )
+                }),
+                ..month
+            }
         })
         .collect();
 
@@ -408,6 +567,7 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
     json::Report {
         schema_version: json::SCHEMA_VERSION,
         chat: json::Chat {
+            kind: if two { "two_person" } else { "group" }.to_string(),
             id: input.chat_id.to_string(),
             title: input.title.to_string(),
             sources: input
@@ -441,13 +601,53 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         replies,
         balance,
         forecast,
+        calls,
         stepback,
         signals,
+        warning_signs,
         monthly,
         weekly,
         changes,
         hour_of_week,
     }
+}
+
+/// The data end as the report states it: the date and where it came from.
+fn input_data_end(input: &Input<'_>, cfg: &Config) -> words::DataEnd {
+    words::DataEnd {
+        day: local(cfg.as_of.saturating_sub(1), cfg)
+            .get(..10)
+            .unwrap_or("")
+            .to_string(),
+        source: input.as_of_source,
+    }
+}
+
+/// One event as evidence: local time, who, the text (media and calls: a short description).
+fn evidence(input: &Input<'_>, ev: usize) -> Option<json::Evidence> {
+    let e = input.events.get(ev)?;
+    let who = e
+        .sender
+        .and_then(|s| input.people.get(s as usize))
+        .cloned()
+        .unwrap_or_default();
+    let text = input.events.text(e);
+    let text = match e.kind {
+        Kind::Text | Kind::Deleted if !text.is_empty() => text.to_string(),
+        Kind::Deleted => "(deleted message)".to_string(),
+        Kind::Media if !text.is_empty() => format!("(media) {text}"),
+        Kind::Media => "(media)".to_string(),
+        Kind::Voice => "(voice message)".to_string(),
+        Kind::Call => "(call, picked up)".to_string(),
+        Kind::MissedCall => "(missed call)".to_string(),
+        _ => text.to_string(),
+    };
+    Some(json::Evidence {
+        at: local(e.ts, input.cfg),
+        who,
+        text,
+        line: e.line,
+    })
 }
 
 fn horizon(h: f64) -> String {
@@ -479,16 +679,18 @@ fn breach_detail(br: &walkaway_analysis::stepback::Breach, input: &Input<'_>) ->
                 let t = input.events.get(*theirs).map(|e| e.ts);
                 let y = input.events.get(*yours).map(|e| e.ts);
                 match (t, y) {
-                    (Some(t), Some(y)) => format!(
-                        "you replied after {}",
-                        fmt::duration((y - t) as f64 / 1000.0)
-                    ),
+                    (Some(t), Some(y)) => {
+                        format!("you replied after {}", fmt::human((y - t) as f64 / 1000.0))
+                    }
                     _ => "you replied quickly".to_string(),
                 }
             }
             _ => "you replied quickly".to_string(),
         },
         BreachKind::Call => "you called".to_string(),
+        BreachKind::AnsweredFirstCall => {
+            "you picked up the first call of their attempt".to_string()
+        }
         BreachKind::LikedOrCommented => br
             .activity
             .and_then(|i| input.activity.get(i))

@@ -85,9 +85,12 @@ pub fn analyse(sim: &Sim, gap: Option<i64>) -> Option<Trial> {
     let (before, _) = split_silences(&all, d);
     let f = forecast(&before);
     let monitoring = monitoring_events(sim);
+    let calls = walkaway_analysis::calls::calls(events, sim.chat.people.len(), t.as_of);
     let r = stepback::stepback(&StepbackInput {
         msgs: &a.msgs,
         convs: &a.convs,
+        turns: &a.turns,
+        calls: &calls,
         events,
         me: USER,
         partner: PARTNER,
@@ -100,7 +103,7 @@ pub fn analyse(sim: &Sim, gap: Option<i64>) -> Option<Trial> {
     Some(Trial {
         scenario: t.scenario,
         seed: 0,
-        compared: r.compared_to_usual.as_str(),
+        compared: r.compared_to_usual.map_or("null", |c| c.as_str()),
         outcome: r.outcome.as_str(),
         gap: a.conversations.gap,
         forecast_median: f.median_hours,

@@ -1,0 +1,40 @@
+//! Minimum data: the smallest sample from which each figure is shown as a number.
+//!
+//! METRICS.md "Minimum data": below its minimum a figure is not a number but "too little data
+//! (n = 3)" (JSON: `null` with a `null_reason`), and no interval of zero width is ever shown.
+//! Each minimum is where simulation shows the figure's 95% interval reaching its nominal
+//! coverage (`walkaway-sim minimums`, docs/simulation.md); docs/metrics.md lists them.
+
+/// Shares with a Wilson interval (opening share, reply rate, a month's opening share): the
+/// number of trials (conversations, turns received).
+pub const SHARE: u64 = 10;
+
+/// A median reply time with its order-statistic interval: the number of replies. Below 6 no
+/// order-statistic interval reaches 95% whatever the distribution.
+pub const REPLIES: u64 = 6;
+
+/// The effort balance index and its conversation-level block bootstrap: conversations with
+/// both people in them.
+pub const BALANCE_CONVERSATIONS: u64 = 20;
+
+/// The forecast median: partner reach-outs (METRICS.md fixes 5).
+pub const REACH_OUTS: u64 = 5;
+
+/// Why a figure with `n` observations of `what` is withheld, or None when `n` reaches `min`.
+pub fn null_reason(n: u64, min: u64, what: &str) -> Option<String> {
+    (n < min).then(|| format!("too little data (n = {n} {what}; at least {min} needed)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons() {
+        assert_eq!(
+            null_reason(3, REPLIES, "replies").as_deref(),
+            Some("too little data (n = 3 replies; at least 6 needed)")
+        );
+        assert_eq!(null_reason(6, REPLIES, "replies"), None);
+    }
+}
