@@ -1,4 +1,5 @@
-//! `walkaway-sim`: writes the demo data, generates single histories, and runs the validation.
+//! `walkaway-sim`: writes the demo data, generates single histories, runs the validation, and
+//! measures the coverage of every interval by sample size (`minimums`).
 //!
 //! The binary is a thin shell over the library so that everything it prints can be tested
 //! without a process: argument parsing here, the work in `walkaway_sim`.
@@ -12,6 +13,7 @@ const USAGE: &str = "usage:
   walkaway-sim demo --out DIR
   walkaway-sim generate --scenario NAME [--seed N] --out FILE
   walkaway-sim validate [--seeds N] [--gap MINUTES]
+  walkaway-sim minimums [--reps N] [--seed S] [--bootstrap-reps N]
 scenarios: sooner, as_before, later, never, monitoring, pursuit";
 
 enum Cmd {
@@ -27,6 +29,11 @@ enum Cmd {
         seeds: u64,
         gap: Option<i64>,
     },
+    Minimums {
+        reps: u32,
+        seed: u64,
+        bootstrap_reps: u32,
+    },
 }
 
 fn parse(args: &[String]) -> Result<Cmd, String> {
@@ -36,6 +43,8 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
     let mut seeds = 300u64;
     let mut scenario = None;
     let mut gap = None;
+    let mut reps = walkaway_sim::minimums::DEFAULT_REPS;
+    let mut bootstrap_reps = walkaway_sim::minimums::BOOTSTRAP_REPS;
     let mut it = rest.iter();
     while let Some(flag) = it.next() {
         let mut value = || {
@@ -54,6 +63,20 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
                 seeds = value()?
                     .parse()
                     .map_err(|_| "--seeds must be a non-negative integer".to_owned())?
+            }
+            "--reps" => {
+                reps = value()?
+                    .parse()
+                    .ok()
+                    .filter(|r| *r > 0)
+                    .ok_or("--reps must be a positive integer")?
+            }
+            "--bootstrap-reps" => {
+                bootstrap_reps = value()?
+                    .parse()
+                    .ok()
+                    .filter(|r| *r > 0)
+                    .ok_or("--bootstrap-reps must be a positive integer")?
             }
             "--gap" => {
                 let minutes: i64 = value()?
@@ -82,6 +105,11 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
             out: out.ok_or("generate needs --out FILE")?,
         }),
         "validate" => Ok(Cmd::Validate { seeds, gap }),
+        "minimums" => Ok(Cmd::Minimums {
+            reps,
+            seed,
+            bootstrap_reps,
+        }),
         other => Err(format!("unknown command {other:?}")),
     }
 }
@@ -115,6 +143,18 @@ fn run(cmd: Cmd) -> Result<(), String> {
         Cmd::Validate { seeds, gap } => {
             let table = walkaway_sim::validate::run(seeds, gap);
             print!("{}", table.markdown());
+        }
+        Cmd::Minimums {
+            reps,
+            seed,
+            bootstrap_reps,
+        } => {
+            let settings = walkaway_sim::minimums::Settings {
+                reps,
+                seed,
+                bootstrap_reps,
+            };
+            print!("{}", walkaway_sim::minimums::run(&settings).markdown());
         }
     }
     Ok(())
