@@ -99,7 +99,9 @@ pub struct Imported {
     pub file_hash: String,
     /// File size in bytes.
     pub bytes: u64,
-    /// File modification time.
+    /// Modification time of the data: the file's own, or for a zip the latest date the
+    /// entries read carry (never the zip file's date, which only says when it was packed or
+    /// copied). `None` when unknown.
     pub modified: Option<Millis>,
 }
 
@@ -171,6 +173,7 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         .read_to_end(&mut head)
         .map_err(|e| io_error(path, e))?;
     let name = path.display().to_string();
+    let container = sniff(&name, &head) == Sniff::Zip;
     let mut imported = if is_whatsapp_text(&name, &head) {
         read_whatsapp_stream(path, &name, head, file, opts)?
     } else {
@@ -180,7 +183,11 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
             .map_err(|e| io_error(path, e))?;
         read_bytes(&name, &bytes, opts)?
     };
-    imported.modified = modified;
+    // A zip is a container: its own date says when it was packed or copied, not when the data
+    // ends (docs/METRICS.md, "Data end"). Its entries' dates are used instead (`read_bytes`).
+    if !container {
+        imported.modified = modified;
+    }
     Ok(imported)
 }
 
@@ -428,8 +435,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
     };
     let sniffed = sniff(name, bytes);
     if sniffed == Sniff::Zip {
-        let (parsed, format) = read_zip(name, bytes, opts)?;
-        return Ok(done(parsed, format));
+        let (parsed, format, modified) = read_zip(name, bytes, opts)?;
+        return Ok(Imported {
+            modified,
+            ..done(parsed, format)
+        });
     }
     if sniffed == Sniff::Json || (sniffed == Sniff::JsonLike && instagram::is_activity_json(bytes))
     {
@@ -474,6 +484,18 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
     Ok(done(parsed, format))
 }
 
+/// The export time a chat entry's date vouches for. The phone writes the entry after the
+/// chat's last message; an entry dated earlier (beyond the 2-second resolution of zip dates)
+/// was re-dated by something else and says nothing about when the data ends.
+fn export_time(entry: Option<Millis>, chat: &walkaway_model::ParsedChat) -> Option<Millis> {
+    let entry = entry?;
+    let last = chat.events.iter().map(|e| e.ts).max();
+    match last {
+        Some(l) if entry < l.saturating_sub(2_000) => None,
+        _ => Some(entry),
+    }
+}
+
 /// Folders of an Instagram export that hold activity files.
 fn is_instagram_activity_path(name: &str) -> bool {
     [
@@ -486,11 +508,14 @@ fn is_instagram_activity_path(name: &str) -> bool {
     .any(|p| name.starts_with(p) || name.contains(&format!("/{p}")))
 }
 
+/// Reads the chats (or the Instagram activity) of a zip: the parsed data, its format, and the
+/// latest date of the entries read. Each WhatsApp chat's `exported_at` is its entry's date: the
+/// time the phone wrote the chat when it exported it.
 fn read_zip(
     name: &str,
     bytes: &[u8],
     opts: &Options,
-) -> Result<(Parsed, &'static str), ImportError> {
+) -> Result<(Parsed, &'static str, Option<Millis>), ImportError> {
     let bad = |reason: String| ImportError::BadZip {
         path: name.to_owned(),
         reason,
@@ -513,6 +538,7 @@ fn read_zip(
 
     // Instagram activity first: any JSON the sniff accepts (known folders or not).
     let mut parsed = Parsed::default();
+    let mut modified: Option<Millis> = None;
     let mut activity_files = 0usize;
     for e in entries.iter().filter(|e| e.ext() == "json") {
         // Outside the known folders only small files are sniffed (DMs can be large).
@@ -530,9 +556,10 @@ fn read_zip(
             }
         })?;
         activity_files += 1;
+        modified = modified.max(e.modified_in(&opts.tz));
     }
     if activity_files > 0 {
-        return Ok((parsed, "instagram-activity"));
+        return Ok((parsed, "instagram-activity", modified));
     }
 
     // WhatsApp: every chat text inside, whatever its name.
@@ -566,16 +593,29 @@ fn read_zip(
         } else {
             name
         };
-        let chat = whatsapp::parse_named(Some(title_source), &text, opts);
+        let mut chat = whatsapp::parse_named(Some(title_source), &text, opts);
         format.get_or_insert(chat.variant.format());
         for mut d in diags.into_iter().chain(chat.diagnostics) {
             d.message = format!("{}: {}", e.name, d.message);
             parsed.diagnostics.push(d);
         }
+        let dated = e.modified_in(&opts.tz);
+        modified = modified.max(dated);
+        chat.chat.exported_at = export_time(dated, &chat.chat);
+        if dated.is_some() && chat.chat.exported_at.is_none() {
+            parsed.diagnostics.push(Diagnostic {
+                severity: Severity::Note,
+                line: 0,
+                message: format!(
+                    "{}: the zip entry is dated before the chat's last message, so its date is not taken as the export time",
+                    e.name
+                ),
+            });
+        }
         parsed.chats.push(chat.chat);
     }
     match format {
-        Some(f) => Ok((parsed, f)),
+        Some(f) => Ok((parsed, f, modified)),
         None => Err(ImportError::NoChat {
             path: name.to_owned(),
         }),
