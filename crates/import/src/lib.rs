@@ -8,6 +8,7 @@
 
 pub mod archive;
 pub mod instagram;
+mod text;
 pub mod whatsapp;
 
 use std::fmt;
@@ -174,8 +175,8 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         .map_err(|e| io_error(path, e))?;
     let name = path.display().to_string();
     let container = sniff(&name, &head) == Sniff::Zip;
-    let mut imported = if is_whatsapp_text(&name, &head) {
-        read_whatsapp_stream(path, &name, head, file, opts)?
+    let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
+        read_whatsapp_stream(path, &name, head, file, encoding, opts)?
     } else {
         // Zips, JSON and anything unrecognised are read whole (and refused with a reason).
         let mut bytes = head;
@@ -230,55 +231,99 @@ fn is_binary(head: &[u8]) -> bool {
     memchr::memchr(0, head.get(..head.len().min(4096)).unwrap_or(&[])).is_some()
 }
 
-/// True when a file starting with `head` is a WhatsApp chat text by the rules of
-/// [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
-fn is_whatsapp_text(name: &str, head: &[u8]) -> bool {
-    if head.is_empty() || sniff(name, head) != Sniff::Other || is_binary(head) {
-        return false;
+/// How a chat text is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    /// UTF-8 (what WhatsApp writes); invalid bytes are replaced with a Warning.
+    Utf8,
+    /// UTF-16, as some Windows tools re-save exports (see [`text`]).
+    Utf16(text::Utf16),
+}
+
+/// The encoding of a file starting with `head` when it is a WhatsApp chat text by the rules
+/// of [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
+fn whatsapp_text(name: &str, head: &[u8]) -> Option<Encoding> {
+    if head.is_empty() || sniff(name, head) != Sniff::Other {
+        return None;
     }
+    let (encoding, text) = match text::utf16_of(head) {
+        Some(order) => {
+            let text = text::decode_utf16(name, head, order, &mut Vec::new());
+            (Encoding::Utf16(order), std::borrow::Cow::Owned(text))
+        }
+        None if is_binary(head) => return None,
+        None => (Encoding::Utf8, String::from_utf8_lossy(head)),
+    };
     // Whole lines only: the head may end inside a character.
     let lines = if head.len() < HEAD {
-        head
+        &text[..]
     } else {
-        memchr::memrchr(b'\n', head).map_or(head, |i| head.get(..i).unwrap_or(head))
+        text.rfind('\n').map_or(&text[..], |i| text.get(..i).unwrap_or(&text))
     };
-    whatsapp::looks_like_whatsapp(&String::from_utf8_lossy(lines))
+    whatsapp::looks_like_whatsapp(lines).then_some(encoding)
+}
+
+/// The text of a file that is not a zip or JSON: UTF-16 decoded, or UTF-8 (decoded lossily
+/// with a Warning); `None` for binary data.
+fn text_of<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<std::borrow::Cow<'a, str>> {
+    match text::utf16_of(bytes) {
+        Some(order) => Some(std::borrow::Cow::Owned(text::decode_utf16(
+            name, bytes, order, diags,
+        ))),
+        None if is_binary(bytes) => None,
+        None => Some(decode(name, bytes, diags)),
+    }
 }
 
 /// Reads a WhatsApp chat text from its file without holding the file in memory: the parser
 /// reads it a chunk at a time (and, rarely, twice; see [`whatsapp::parse_stream`]), and the
-/// first reading is hashed and counted on the way.
+/// first reading is hashed and counted on the way. A UTF-16 file is decoded to UTF-8 as it is
+/// read (the hash and size are those of the file's bytes).
 fn read_whatsapp_stream(
     path: &Path,
     name: &str,
     head: Vec<u8>,
     rest: std::fs::File,
+    encoding: Encoding,
     opts: &Options,
 ) -> Result<Imported, ImportError> {
     let digest = std::cell::RefCell::new(Digest {
         hasher: xxhash_rust::xxh3::Xxh3::new(),
         bytes: 0,
     });
+    let bad = text::FirstBad::default();
     let mut first = Some(std::io::Cursor::new(head).chain(rest));
     let chat = {
         let mut open = |pass: whatsapp::Pass| -> std::io::Result<Box<dyn Read + '_>> {
-            match (pass, first.take()) {
-                (whatsapp::Pass::First, Some(inner)) => Ok(Box::new(Digesting {
+            let raw: Box<dyn Read + '_> = match (pass, first.take()) {
+                (whatsapp::Pass::First, Some(inner)) => Box::new(Digesting {
                     inner,
                     digest: &digest,
-                })),
-                _ => Ok(Box::new(std::fs::File::open(path)?)),
-            }
+                }),
+                _ => Box::new(std::fs::File::open(path)?),
+            };
+            Ok(match encoding {
+                Encoding::Utf8 => raw,
+                Encoding::Utf16(order) => Box::new(text::Utf16Reader::new(raw, order, bad.clone())),
+            })
         };
         whatsapp::parse_stream(Some(name), &mut open, opts).map_err(|e| io_error(path, e))?
     };
     let digest = digest.into_inner();
     let format = chat.variant.format();
+    let mut diagnostics = chat.diagnostics;
+    if let Some(line) = bad.get() {
+        diagnostics.insert(0, text::bad_utf16(name, line));
+    }
     Ok(Imported {
         parsed: Parsed {
             chats: vec![chat.chat],
             activity: Vec::new(),
-            diagnostics: chat.diagnostics,
+            diagnostics,
         },
         format,
         file_hash: format!("{:032x}", digest.hasher.digest128()),
@@ -459,14 +504,13 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         })?;
         return Ok(done(parsed, "instagram-activity"));
     }
-    if is_binary(bytes) {
+    let mut diags = Vec::new();
+    let Some(text) = text_of(name, bytes, &mut diags) else {
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
             reason: "binary data, not a text export".to_owned(),
         });
-    }
-    let mut diags = Vec::new();
-    let text = decode(name, bytes, &mut diags);
+    };
     if !whatsapp::looks_like_whatsapp(&text) {
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
@@ -579,7 +623,7 @@ fn read_zip(
         }
         let data = read(&mut zip, e)?;
         let mut diags = Vec::new();
-        let text = decode(&e.name, &data, &mut diags);
+        let text = text_of(&e.name, &data, &mut diags).unwrap_or_default();
         if !whatsapp::looks_like_whatsapp(&text) {
             parsed.diagnostics.push(Diagnostic {
                 severity: Severity::Note,
