@@ -415,3 +415,39 @@ fn a_decision_the_first_chunk_got_wrong_is_read_again() {
     let (one_chunk, readings) = parse_in_chunks(text.as_bytes(), 1 << 20, 1 << 20);
     assert_eq!((one_chunk, readings), (whole, 1));
 }
+
+/// Japanese-calendar years wherever the year field is: first (`R4/03/18`) or last, as iPhones
+/// with the Japanese calendar and a US region write (`[3/18/R4, 14:56:01]`), in the letter and
+/// the kanji forms, across an era change (H31 → R1 in 2019).
+#[test]
+fn japanese_era_years_in_any_position() {
+    check(
+        "[3/18/R4, 14:56:01] Ann: hi\n[3/27/R4, 21:41:35] Ben: yo",
+        "2022-03-18 14:56:01 Ann text hi\n2022-03-27 21:41:35 Ben text yo",
+    );
+    check(
+        "[4/30/H31, 10:00:00] Ann: last day of Heisei\n[5/1/R1, 10:00:00] Ann: first of Reiwa",
+        "2019-04-30 10:00:00 Ann text last day of Heisei\n2019-05-01 10:00:00 Ann text first of Reiwa",
+    );
+    check(
+        "[12/31/S63 21:05:33] Ann: hi",
+        "1988-12-31 21:05:33 Ann text hi",
+    );
+    // Day first with the era year last, Android style.
+    check(
+        "18/03/R4, 14:56 - Ann: hi",
+        "2022-03-18 14:56:00 Ann text hi",
+    );
+    // Kanji era names, first and last.
+    check(
+        "[令和4/03/18 14:56:00] Ann: hi",
+        "2022-03-18 14:56:00 Ann text hi",
+    );
+    check(
+        "[1/7/昭和64, 10:00:00] Ann: old\n[4/30/平成31, 10:00:00] Ann: yo\n[3/18/令和4, 14:56:01] Ann: hi",
+        "1989-01-07 10:00:00 Ann text old\n2019-04-30 10:00:00 Ann text yo\n2022-03-18 14:56:01 Ann text hi",
+    );
+    assert!(looks_like_whatsapp("[3/18/R4, 14:56:01] Ann: hi"));
+    // A letter that is no era stays not a header.
+    assert!(!looks_like_whatsapp("[3/18/X4, 14:56:01] Ann: hi"));
+}
