@@ -111,12 +111,10 @@ pub struct Imported {
 pub enum ImportError {
     #[error("{path}: no such file or folder")]
     NotFound { path: String },
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The cause is in the message and not also a [`std::error::Error::source`]: a caller
+    /// printing the chain of sources would otherwise say it twice.
+    #[error("cannot read {path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{path} is empty")]
     Empty { path: String },
     #[error(
@@ -154,7 +152,7 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
     if e.kind() == std::io::ErrorKind::NotFound {
         ImportError::NotFound { path }
     } else {
-        ImportError::Io { path, source: e }
+        ImportError::Io { path, error: e }
     }
 }
 

@@ -146,3 +146,21 @@ fn txt_file_on_disk_has_mtime_and_hash() {
     let again = read_bytes("x.txt", CHAT.as_bytes(), &opts()).unwrap();
     assert_eq!(i.file_hash, again.file_hash);
 }
+
+/// An I/O error names the file and its cause once, however the caller prints it: with the
+/// error alone, or with its chain of sources (as `{:#}` and "caused by" do).
+#[cfg(target_os = "linux")]
+#[test]
+fn io_errors_say_their_cause_once() {
+    // Reading /proc/self/mem from offset 0 fails with an I/O error, even as root.
+    let e = read_path(std::path::Path::new("/proc/self/mem"), &opts()).unwrap_err();
+    assert!(matches!(e, ImportError::Io { .. }), "{e}");
+    let mut chain = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        chain.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    assert!(chain.starts_with("cannot read /proc/self/mem: "), "{chain}");
+    assert_eq!(chain.matches("os error").count(), 1, "{chain}");
+}
