@@ -256,7 +256,8 @@ fn whatsapp_text(name: &str, head: &[u8]) -> Option<Encoding> {
     let lines = if head.len() < HEAD {
         &text[..]
     } else {
-        text.rfind('\n').map_or(&text[..], |i| text.get(..i).unwrap_or(&text))
+        text.rfind('\n')
+            .map_or(&text[..], |i| text.get(..i).unwrap_or(&text))
     };
     whatsapp::looks_like_whatsapp(lines).then_some(encoding)
 }

@@ -279,7 +279,10 @@ mod tests {
     #[test]
     fn detection() {
         assert_eq!(utf16_of(&le("\u{FEFF}12/31/23")), Some(Utf16::Le));
-        assert_eq!(utf16_of(&le("12/31/23, 9:05 PM - Ann: hi")), Some(Utf16::Le));
+        assert_eq!(
+            utf16_of(&le("12/31/23, 9:05 PM - Ann: hi")),
+            Some(Utf16::Le)
+        );
         let be: Vec<u8> = "12/31/23, 9:05 PM - Ann: hi"
             .encode_utf16()
             .flat_map(u16::to_be_bytes)

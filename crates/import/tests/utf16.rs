@@ -115,7 +115,11 @@ fn a_long_utf16_file_streams_like_utf8() {
 /// line, as invalid UTF-8 does.
 #[test]
 fn lone_surrogates_are_replaced_with_a_warning() {
-    let mut bytes = utf16("12/31/23, 9:05 PM - Ann: hi\n12/31/23, 9:06 PM - Ben: x", false, true);
+    let mut bytes = utf16(
+        "12/31/23, 9:05 PM - Ann: hi\n12/31/23, 9:06 PM - Ben: x",
+        false,
+        true,
+    );
     bytes.extend_from_slice(&0xD800u16.to_le_bytes());
     bytes.extend_from_slice(&utf16("y\n", false, false));
     let i = read_bytes("bad.txt", &bytes, &utc()).unwrap();
