@@ -1,7 +1,7 @@
 //! Readers for chat exports: a path or bytes in, [`Parsed`] events and diagnostics out.
 //!
 //! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, an Instagram
-//! activity `.json`, a whole unpacked Instagram folder. This crate decides what a file is (by
+//! activity `.json`, a whole unpacked Instagram folder, an unpacked WhatsApp export. This crate decides what a file is (by
 //! content first, name second), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
@@ -131,8 +131,14 @@ pub enum ImportError {
     },
     #[error("{path} holds no whatsapp chat (.txt) and no instagram activity (.json)")]
     NoChat { path: String },
-    #[error("{path} is a folder without instagram activity files (likes, comments, story likes)")]
+    #[error(
+        "{path} is a folder without instagram activity files (likes, comments, story likes) or a whatsapp chat"
+    )]
     NoActivity { path: String },
+    #[error(
+        "{path} is a folder holding several whatsapp chats ({chats}); import each file on its own"
+    )]
+    SeveralChats { path: String, chats: String },
     #[error("cannot read instagram activity in {path}: {reason}")]
     Instagram { path: String, reason: String },
 }
@@ -162,7 +168,7 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
 pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
-        return read_dir(path);
+        return read_dir(path, opts);
     }
     let modified = meta.modified().ok().and_then(millis);
     let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
@@ -375,9 +381,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
+/// Reads a folder: the Instagram activity files in it, or else the one WhatsApp chat text in
+/// it (an unpacked export: `_chat.txt` beside its media), read as that file.
+fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
+    let walked = files.clone();
     let mut parsed = Parsed::default();
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut bytes_total = 0u64;
@@ -413,9 +422,7 @@ fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
         found += 1;
     }
     if found == 0 {
-        return Err(ImportError::NoActivity {
-            path: dir.display().to_string(),
-        });
+        return read_dir_chat(dir, &walked, opts);
     }
     Ok(Imported {
         parsed,
@@ -424,6 +431,38 @@ fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
         bytes: bytes_total,
         modified,
     })
+}
+
+/// The one WhatsApp chat text of a folder without Instagram activity, read as that file (its
+/// own modification time, not the folder's, is the file's date).
+fn read_dir_chat(dir: &Path, files: &[PathBuf], opts: &Options) -> Result<Imported, ImportError> {
+    let mut chats = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| has_ext(&f.display().to_string(), "txt"))
+    {
+        let mut head = Vec::with_capacity(HEAD);
+        std::fs::File::open(f)
+            .and_then(|file| file.take(HEAD as u64).read_to_end(&mut head))
+            .map_err(|e| io_error(f, e))?;
+        if whatsapp_text(&f.display().to_string(), &head).is_some() {
+            chats.push(f);
+        }
+    }
+    match chats.as_slice() {
+        [one] => read_path(one, opts),
+        [] => Err(ImportError::NoActivity {
+            path: dir.display().to_string(),
+        }),
+        several => Err(ImportError::SeveralChats {
+            path: dir.display().to_string(),
+            chats: several
+                .iter()
+                .map(|f| f.strip_prefix(dir).unwrap_or(f).display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
 }
 
 fn has_ext(name: &str, ext: &str) -> bool {

@@ -130,7 +130,7 @@ fn invalid_utf8_is_decoded_with_a_warning() {
 fn folder_without_activity() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.json"), br#"{"x": 1}"#).unwrap();
-    std::fs::write(dir.path().join("b.txt"), CHAT).unwrap();
+    std::fs::write(dir.path().join("b.txt"), b"shopping list\nmilk\n").unwrap();
     let e = read_path(dir.path(), &opts()).unwrap_err();
     assert!(matches!(e, ImportError::NoActivity { .. }), "{e}");
 }
@@ -163,4 +163,26 @@ fn io_errors_say_their_cause_once() {
     }
     assert!(chain.starts_with("cannot read /proc/self/mem: "), "{chain}");
     assert_eq!(chain.matches("os error").count(), 1, "{chain}");
+}
+
+/// An unpacked WhatsApp export (a folder holding the chat text and its media) is read as its
+/// chat; a folder of several chats names them instead of talking about Instagram.
+#[test]
+fn folder_holding_a_whatsapp_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("_chat.txt"), CHAT).unwrap();
+    std::fs::write(dir.path().join("IMG-1.jpg"), b"\xff\xd8").unwrap();
+    let i = read_path(dir.path(), &opts()).unwrap();
+    assert_eq!(i.format, "whatsapp-android");
+    assert_eq!(i.parsed.chats[0].events.len(), 2);
+    assert!(i.modified.is_some());
+
+    std::fs::write(dir.path().join("WhatsApp Chat with Ben.txt"), CHAT).unwrap();
+    let e = read_path(dir.path(), &opts()).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("_chat.txt") && msg.contains("WhatsApp Chat with Ben.txt"),
+        "{msg}"
+    );
+    assert!(!msg.contains("instagram"), "{msg}");
 }
