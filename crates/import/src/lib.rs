@@ -247,7 +247,8 @@ enum Encoding {
 /// The encoding of a file starting with `head` when it is a WhatsApp chat text by the rules
 /// of [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
 fn whatsapp_text(name: &str, head: &[u8]) -> Option<Encoding> {
-    if head.is_empty() || sniff(name, head) != Sniff::Other {
+    // An iOS export starts with `[` like JSON does: the headers decide.
+    if head.is_empty() || !matches!(sniff(name, head), Sniff::Other | Sniff::JsonLike) {
         return None;
     }
     let (encoding, text) = match text::utf16_of(head) {
@@ -701,5 +702,30 @@ fn read_zip(
         None => Err(ImportError::NoChat {
             path: name.to_owned(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every chat text is streamed from disk, iOS ones (which start with `[`, like JSON) too.
+    #[test]
+    fn chat_texts_are_recognised_for_streaming() {
+        let ios = b"[31/12/2023, 21:05:33] Ann: hi\n".as_slice();
+        let android = b"31/12/2023, 21:05 - Ann: hi\n".as_slice();
+        let utf16: Vec<u8> = "[31/12/2023, 21:05:33] Ann: hi\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(whatsapp_text("_chat.txt", ios), Some(Encoding::Utf8));
+        assert_eq!(whatsapp_text("chat", android), Some(Encoding::Utf8));
+        assert_eq!(
+            whatsapp_text("_chat.txt", &utf16),
+            Some(Encoding::Utf16(text::Utf16::Le))
+        );
+        assert_eq!(whatsapp_text("a.json", ios), None);
+        assert_eq!(whatsapp_text("x", b"[1, 2, 3]"), None);
+        assert_eq!(whatsapp_text("x.zip", android), None);
     }
 }
