@@ -24,6 +24,9 @@ pub(crate) struct Entry {
     pub index: usize,
     pub name: String,
     pub size: u64,
+    /// The entry's last-modified date as written (a local wall time without zone), when it is
+    /// a real date: see [`Entry::modified_in`].
+    pub modified: Option<zip::DateTime>,
 }
 
 impl Entry {
@@ -35,6 +38,31 @@ impl Entry {
             None => String::new(),
         }
     }
+
+    /// The entry's last-modified time as an instant, reading its wall time in `tz` (zip dates
+    /// carry no zone; the phone that wrote the export wrote its own wall clock). DST gaps and
+    /// folds are resolved like jiff's `compatible`, as WhatsApp times are.
+    pub fn modified_in(&self, tz: &jiff::tz::TimeZone) -> Option<i64> {
+        let d = self.modified?;
+        let dt = jiff::civil::DateTime::new(
+            i16::try_from(d.year()).ok()?,
+            i8::try_from(d.month()).ok()?,
+            i8::try_from(d.day()).ok()?,
+            i8::try_from(d.hour()).ok()?,
+            i8::try_from(d.minute()).ok()?,
+            i8::try_from(d.second()).ok()?,
+            0,
+        )
+        .ok()?;
+        let ts = tz.to_ambiguous_timestamp(dt).compatible().ok()?;
+        Some(ts.as_millisecond())
+    }
+}
+
+/// A zip date that means something: valid, and not in 1980, the floor of the format that
+/// tools write when they have no date (`1980-01-01 00:00:00`); no chat export is that old.
+fn real_date(d: Option<zip::DateTime>) -> Option<zip::DateTime> {
+    d.filter(|d| d.is_valid() && d.year() > 1980)
 }
 
 /// Why an entry could not be read.
@@ -85,6 +113,7 @@ impl<'a> Archive<'a> {
                 index,
                 name,
                 size: f.size(),
+                modified: real_date(f.last_modified()),
             });
         }
         Ok(Archive {

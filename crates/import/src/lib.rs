@@ -1,13 +1,14 @@
 //! Readers for chat exports: a path or bytes in, [`Parsed`] events and diagnostics out.
 //!
 //! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, an Instagram
-//! activity `.json`, a whole unpacked Instagram folder. This crate decides what a file is (by
+//! activity `.json`, a whole unpacked Instagram folder, an unpacked WhatsApp export. This crate decides what a file is (by
 //! content first, name second), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
 
 pub mod archive;
 pub mod instagram;
+mod text;
 pub mod whatsapp;
 
 use std::fmt;
@@ -99,7 +100,9 @@ pub struct Imported {
     pub file_hash: String,
     /// File size in bytes.
     pub bytes: u64,
-    /// File modification time.
+    /// Modification time of the data: the file's own, or for a zip the latest date the
+    /// entries read carry (never the zip file's date, which only says when it was packed or
+    /// copied). `None` when unknown.
     pub modified: Option<Millis>,
 }
 
@@ -108,12 +111,10 @@ pub struct Imported {
 pub enum ImportError {
     #[error("{path}: no such file or folder")]
     NotFound { path: String },
-    #[error("cannot read {path}: {source}")]
-    Io {
-        path: String,
-        #[source]
-        source: std::io::Error,
-    },
+    /// The cause is in the message and not also a [`std::error::Error::source`]: a caller
+    /// printing the chain of sources would otherwise say it twice.
+    #[error("cannot read {path}: {error}")]
+    Io { path: String, error: std::io::Error },
     #[error("{path} is empty")]
     Empty { path: String },
     #[error(
@@ -130,8 +131,14 @@ pub enum ImportError {
     },
     #[error("{path} holds no whatsapp chat (.txt) and no instagram activity (.json)")]
     NoChat { path: String },
-    #[error("{path} is a folder without instagram activity files (likes, comments, story likes)")]
+    #[error(
+        "{path} is a folder without instagram activity files (likes, comments, story likes) or a whatsapp chat"
+    )]
     NoActivity { path: String },
+    #[error(
+        "{path} is a folder holding several whatsapp chats ({chats}); import each file on its own"
+    )]
+    SeveralChats { path: String, chats: String },
     #[error("cannot read instagram activity in {path}: {reason}")]
     Instagram { path: String, reason: String },
 }
@@ -151,7 +158,7 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
     if e.kind() == std::io::ErrorKind::NotFound {
         ImportError::NotFound { path }
     } else {
-        ImportError::Io { path, source: e }
+        ImportError::Io { path, error: e }
     }
 }
 
@@ -161,7 +168,7 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
 pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
-        return read_dir(path);
+        return read_dir(path, opts);
     }
     let modified = meta.modified().ok().and_then(millis);
     let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
@@ -171,8 +178,9 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         .read_to_end(&mut head)
         .map_err(|e| io_error(path, e))?;
     let name = path.display().to_string();
-    let mut imported = if is_whatsapp_text(&name, &head) {
-        read_whatsapp_stream(path, &name, head, file, opts)?
+    let container = sniff(&name, &head) == Sniff::Zip;
+    let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
+        read_whatsapp_stream(path, &name, head, file, encoding, opts)?
     } else {
         // Zips, JSON and anything unrecognised are read whole (and refused with a reason).
         let mut bytes = head;
@@ -180,7 +188,11 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
             .map_err(|e| io_error(path, e))?;
         read_bytes(&name, &bytes, opts)?
     };
-    imported.modified = modified;
+    // A zip is a container: its own date says when it was packed or copied, not when the data
+    // ends (docs/METRICS.md, "Data end"). Its entries' dates are used instead (`read_bytes`).
+    if !container {
+        imported.modified = modified;
+    }
     Ok(imported)
 }
 
@@ -223,55 +235,101 @@ fn is_binary(head: &[u8]) -> bool {
     memchr::memchr(0, head.get(..head.len().min(4096)).unwrap_or(&[])).is_some()
 }
 
-/// True when a file starting with `head` is a WhatsApp chat text by the rules of
-/// [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
-fn is_whatsapp_text(name: &str, head: &[u8]) -> bool {
-    if head.is_empty() || sniff(name, head) != Sniff::Other || is_binary(head) {
-        return false;
+/// How a chat text is encoded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Encoding {
+    /// UTF-8 (what WhatsApp writes); invalid bytes are replaced with a Warning.
+    Utf8,
+    /// UTF-16, as some Windows tools re-save exports (see [`text`]).
+    Utf16(text::Utf16),
+}
+
+/// The encoding of a file starting with `head` when it is a WhatsApp chat text by the rules
+/// of [`read_bytes`]: not a zip, not JSON, not binary, and its first lines are message headers.
+fn whatsapp_text(name: &str, head: &[u8]) -> Option<Encoding> {
+    // An iOS export starts with `[` like JSON does: the headers decide.
+    if head.is_empty() || !matches!(sniff(name, head), Sniff::Other | Sniff::JsonLike) {
+        return None;
     }
+    let (encoding, text) = match text::utf16_of(head) {
+        Some(order) => {
+            let text = text::decode_utf16(name, head, order, &mut Vec::new());
+            (Encoding::Utf16(order), std::borrow::Cow::Owned(text))
+        }
+        None if is_binary(head) => return None,
+        None => (Encoding::Utf8, String::from_utf8_lossy(head)),
+    };
     // Whole lines only: the head may end inside a character.
     let lines = if head.len() < HEAD {
-        head
+        &text[..]
     } else {
-        memchr::memrchr(b'\n', head).map_or(head, |i| head.get(..i).unwrap_or(head))
+        text.rfind('\n')
+            .map_or(&text[..], |i| text.get(..i).unwrap_or(&text))
     };
-    whatsapp::looks_like_whatsapp(&String::from_utf8_lossy(lines))
+    whatsapp::looks_like_whatsapp(lines).then_some(encoding)
+}
+
+/// The text of a file that is not a zip or JSON: UTF-16 decoded, or UTF-8 (decoded lossily
+/// with a Warning); `None` for binary data.
+fn text_of<'a>(
+    name: &str,
+    bytes: &'a [u8],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<std::borrow::Cow<'a, str>> {
+    match text::utf16_of(bytes) {
+        Some(order) => Some(std::borrow::Cow::Owned(text::decode_utf16(
+            name, bytes, order, diags,
+        ))),
+        None if is_binary(bytes) => None,
+        None => Some(decode(name, bytes, diags)),
+    }
 }
 
 /// Reads a WhatsApp chat text from its file without holding the file in memory: the parser
 /// reads it a chunk at a time (and, rarely, twice; see [`whatsapp::parse_stream`]), and the
-/// first reading is hashed and counted on the way.
+/// first reading is hashed and counted on the way. A UTF-16 file is decoded to UTF-8 as it is
+/// read (the hash and size are those of the file's bytes).
 fn read_whatsapp_stream(
     path: &Path,
     name: &str,
     head: Vec<u8>,
     rest: std::fs::File,
+    encoding: Encoding,
     opts: &Options,
 ) -> Result<Imported, ImportError> {
     let digest = std::cell::RefCell::new(Digest {
         hasher: xxhash_rust::xxh3::Xxh3::new(),
         bytes: 0,
     });
+    let bad = text::FirstBad::default();
     let mut first = Some(std::io::Cursor::new(head).chain(rest));
     let chat = {
         let mut open = |pass: whatsapp::Pass| -> std::io::Result<Box<dyn Read + '_>> {
-            match (pass, first.take()) {
-                (whatsapp::Pass::First, Some(inner)) => Ok(Box::new(Digesting {
+            let raw: Box<dyn Read + '_> = match (pass, first.take()) {
+                (whatsapp::Pass::First, Some(inner)) => Box::new(Digesting {
                     inner,
                     digest: &digest,
-                })),
-                _ => Ok(Box::new(std::fs::File::open(path)?)),
-            }
+                }),
+                _ => Box::new(std::fs::File::open(path)?),
+            };
+            Ok(match encoding {
+                Encoding::Utf8 => raw,
+                Encoding::Utf16(order) => Box::new(text::Utf16Reader::new(raw, order, bad.clone())),
+            })
         };
         whatsapp::parse_stream(Some(name), &mut open, opts).map_err(|e| io_error(path, e))?
     };
     let digest = digest.into_inner();
     let format = chat.variant.format();
+    let mut diagnostics = chat.diagnostics;
+    if let Some(line) = bad.get() {
+        diagnostics.insert(0, text::bad_utf16(name, line));
+    }
     Ok(Imported {
         parsed: Parsed {
             chats: vec![chat.chat],
             activity: Vec::new(),
-            diagnostics: chat.diagnostics,
+            diagnostics,
         },
         format,
         file_hash: format!("{:032x}", digest.hasher.digest128()),
@@ -324,9 +382,12 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), ImportError> {
     Ok(())
 }
 
-fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
+/// Reads a folder: the Instagram activity files in it, or else the one WhatsApp chat text in
+/// it (an unpacked export: `_chat.txt` beside its media), read as that file.
+fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let mut files = Vec::new();
     walk(dir, &mut files)?;
+    let walked = files.clone();
     let mut parsed = Parsed::default();
     let mut hasher = xxhash_rust::xxh3::Xxh3::new();
     let mut bytes_total = 0u64;
@@ -362,9 +423,7 @@ fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
         found += 1;
     }
     if found == 0 {
-        return Err(ImportError::NoActivity {
-            path: dir.display().to_string(),
-        });
+        return read_dir_chat(dir, &walked, opts);
     }
     Ok(Imported {
         parsed,
@@ -373,6 +432,38 @@ fn read_dir(dir: &Path) -> Result<Imported, ImportError> {
         bytes: bytes_total,
         modified,
     })
+}
+
+/// The one WhatsApp chat text of a folder without Instagram activity, read as that file (its
+/// own modification time, not the folder's, is the file's date).
+fn read_dir_chat(dir: &Path, files: &[PathBuf], opts: &Options) -> Result<Imported, ImportError> {
+    let mut chats = Vec::new();
+    for f in files
+        .iter()
+        .filter(|f| has_ext(&f.display().to_string(), "txt"))
+    {
+        let mut head = Vec::with_capacity(HEAD);
+        std::fs::File::open(f)
+            .and_then(|file| file.take(HEAD as u64).read_to_end(&mut head))
+            .map_err(|e| io_error(f, e))?;
+        if whatsapp_text(&f.display().to_string(), &head).is_some() {
+            chats.push(f);
+        }
+    }
+    match chats.as_slice() {
+        [one] => read_path(one, opts),
+        [] => Err(ImportError::NoActivity {
+            path: dir.display().to_string(),
+        }),
+        several => Err(ImportError::SeveralChats {
+            path: dir.display().to_string(),
+            chats: several
+                .iter()
+                .map(|f| f.strip_prefix(dir).unwrap_or(f).display().to_string())
+                .collect::<Vec<_>>()
+                .join(", "),
+        }),
+    }
 }
 
 fn has_ext(name: &str, ext: &str) -> bool {
@@ -428,8 +519,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
     };
     let sniffed = sniff(name, bytes);
     if sniffed == Sniff::Zip {
-        let (parsed, format) = read_zip(name, bytes, opts)?;
-        return Ok(done(parsed, format));
+        let (parsed, format, modified) = read_zip(name, bytes, opts)?;
+        return Ok(Imported {
+            modified,
+            ..done(parsed, format)
+        });
     }
     if sniffed == Sniff::Json || (sniffed == Sniff::JsonLike && instagram::is_activity_json(bytes))
     {
@@ -449,14 +543,13 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         })?;
         return Ok(done(parsed, "instagram-activity"));
     }
-    if is_binary(bytes) {
+    let mut diags = Vec::new();
+    let Some(text) = text_of(name, bytes, &mut diags) else {
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
             reason: "binary data, not a text export".to_owned(),
         });
-    }
-    let mut diags = Vec::new();
-    let text = decode(name, bytes, &mut diags);
+    };
     if !whatsapp::looks_like_whatsapp(&text) {
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
@@ -474,6 +567,18 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
     Ok(done(parsed, format))
 }
 
+/// The export time a chat entry's date vouches for. The phone writes the entry after the
+/// chat's last message; an entry dated earlier (beyond the 2-second resolution of zip dates)
+/// was re-dated by something else and says nothing about when the data ends.
+fn export_time(entry: Option<Millis>, chat: &walkaway_model::ParsedChat) -> Option<Millis> {
+    let entry = entry?;
+    let last = chat.events.iter().map(|e| e.ts).max();
+    match last {
+        Some(l) if entry < l.saturating_sub(2_000) => None,
+        _ => Some(entry),
+    }
+}
+
 /// Folders of an Instagram export that hold activity files.
 fn is_instagram_activity_path(name: &str) -> bool {
     [
@@ -486,11 +591,14 @@ fn is_instagram_activity_path(name: &str) -> bool {
     .any(|p| name.starts_with(p) || name.contains(&format!("/{p}")))
 }
 
+/// Reads the chats (or the Instagram activity) of a zip: the parsed data, its format, and the
+/// latest date of the entries read. Each WhatsApp chat's `exported_at` is its entry's date: the
+/// time the phone wrote the chat when it exported it.
 fn read_zip(
     name: &str,
     bytes: &[u8],
     opts: &Options,
-) -> Result<(Parsed, &'static str), ImportError> {
+) -> Result<(Parsed, &'static str, Option<Millis>), ImportError> {
     let bad = |reason: String| ImportError::BadZip {
         path: name.to_owned(),
         reason,
@@ -513,6 +621,7 @@ fn read_zip(
 
     // Instagram activity first: any JSON the sniff accepts (known folders or not).
     let mut parsed = Parsed::default();
+    let mut modified: Option<Millis> = None;
     let mut activity_files = 0usize;
     for e in entries.iter().filter(|e| e.ext() == "json") {
         // Outside the known folders only small files are sniffed (DMs can be large).
@@ -530,9 +639,10 @@ fn read_zip(
             }
         })?;
         activity_files += 1;
+        modified = modified.max(e.modified_in(&opts.tz));
     }
     if activity_files > 0 {
-        return Ok((parsed, "instagram-activity"));
+        return Ok((parsed, "instagram-activity", modified));
     }
 
     // WhatsApp: every chat text inside, whatever its name.
@@ -552,7 +662,7 @@ fn read_zip(
         }
         let data = read(&mut zip, e)?;
         let mut diags = Vec::new();
-        let text = decode(&e.name, &data, &mut diags);
+        let text = text_of(&e.name, &data, &mut diags).unwrap_or_default();
         if !whatsapp::looks_like_whatsapp(&text) {
             parsed.diagnostics.push(Diagnostic {
                 severity: Severity::Note,
@@ -566,18 +676,56 @@ fn read_zip(
         } else {
             name
         };
-        let chat = whatsapp::parse_named(Some(title_source), &text, opts);
+        let mut chat = whatsapp::parse_named(Some(title_source), &text, opts);
         format.get_or_insert(chat.variant.format());
         for mut d in diags.into_iter().chain(chat.diagnostics) {
             d.message = format!("{}: {}", e.name, d.message);
             parsed.diagnostics.push(d);
         }
+        let dated = e.modified_in(&opts.tz);
+        modified = modified.max(dated);
+        chat.chat.exported_at = export_time(dated, &chat.chat);
+        if dated.is_some() && chat.chat.exported_at.is_none() {
+            parsed.diagnostics.push(Diagnostic {
+                severity: Severity::Note,
+                line: 0,
+                message: format!(
+                    "{}: the zip entry is dated before the chat's last message, so its date is not taken as the export time",
+                    e.name
+                ),
+            });
+        }
         parsed.chats.push(chat.chat);
     }
     match format {
-        Some(f) => Ok((parsed, f)),
+        Some(f) => Ok((parsed, f, modified)),
         None => Err(ImportError::NoChat {
             path: name.to_owned(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every chat text is streamed from disk, iOS ones (which start with `[`, like JSON) too.
+    #[test]
+    fn chat_texts_are_recognised_for_streaming() {
+        let ios = b"[31/12/2023, 21:05:33] Ann: hi\n".as_slice();
+        let android = b"31/12/2023, 21:05 - Ann: hi\n".as_slice();
+        let utf16: Vec<u8> = "[31/12/2023, 21:05:33] Ann: hi\n"
+            .encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect();
+        assert_eq!(whatsapp_text("_chat.txt", ios), Some(Encoding::Utf8));
+        assert_eq!(whatsapp_text("chat", android), Some(Encoding::Utf8));
+        assert_eq!(
+            whatsapp_text("_chat.txt", &utf16),
+            Some(Encoding::Utf16(text::Utf16::Le))
+        );
+        assert_eq!(whatsapp_text("a.json", ios), None);
+        assert_eq!(whatsapp_text("x", b"[1, 2, 3]"), None);
+        assert_eq!(whatsapp_text("x.zip", android), None);
     }
 }

@@ -130,7 +130,7 @@ fn invalid_utf8_is_decoded_with_a_warning() {
 fn folder_without_activity() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("a.json"), br#"{"x": 1}"#).unwrap();
-    std::fs::write(dir.path().join("b.txt"), CHAT).unwrap();
+    std::fs::write(dir.path().join("b.txt"), b"shopping list\nmilk\n").unwrap();
     let e = read_path(dir.path(), &opts()).unwrap_err();
     assert!(matches!(e, ImportError::NoActivity { .. }), "{e}");
 }
@@ -145,4 +145,44 @@ fn txt_file_on_disk_has_mtime_and_hash() {
     assert_eq!(i.bytes, CHAT.len() as u64);
     let again = read_bytes("x.txt", CHAT.as_bytes(), &opts()).unwrap();
     assert_eq!(i.file_hash, again.file_hash);
+}
+
+/// An I/O error names the file and its cause once, however the caller prints it: with the
+/// error alone, or with its chain of sources (as `{:#}` and "caused by" do).
+#[cfg(target_os = "linux")]
+#[test]
+fn io_errors_say_their_cause_once() {
+    // Reading /proc/self/mem from offset 0 fails with an I/O error, even as root.
+    let e = read_path(std::path::Path::new("/proc/self/mem"), &opts()).unwrap_err();
+    assert!(matches!(e, ImportError::Io { .. }), "{e}");
+    let mut chain = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        chain.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    assert!(chain.starts_with("cannot read /proc/self/mem: "), "{chain}");
+    assert_eq!(chain.matches("os error").count(), 1, "{chain}");
+}
+
+/// An unpacked WhatsApp export (a folder holding the chat text and its media) is read as its
+/// chat; a folder of several chats names them instead of talking about Instagram.
+#[test]
+fn folder_holding_a_whatsapp_chat() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("_chat.txt"), CHAT).unwrap();
+    std::fs::write(dir.path().join("IMG-1.jpg"), b"\xff\xd8").unwrap();
+    let i = read_path(dir.path(), &opts()).unwrap();
+    assert_eq!(i.format, "whatsapp-android");
+    assert_eq!(i.parsed.chats[0].events.len(), 2);
+    assert!(i.modified.is_some());
+
+    std::fs::write(dir.path().join("WhatsApp Chat with Ben.txt"), CHAT).unwrap();
+    let e = read_path(dir.path(), &opts()).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.contains("_chat.txt") && msg.contains("WhatsApp Chat with Ben.txt"),
+        "{msg}"
+    );
+    assert!(!msg.contains("instagram"), "{msg}");
 }

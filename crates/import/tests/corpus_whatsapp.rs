@@ -480,4 +480,29 @@ fn chat_analytics_and_others() {
 
     let i = import(&dir, "dona-V2__whatsapp_artificial_export.zip", &utc());
     assert_eq!(i.parsed.chats.len(), 6);
+    // Two groups hold the Armenian group encryption notice, which ends with `:` (Armenian's
+    // full stop): a System event each, never a participant, and a Warning naming its line.
+    for c in &i.parsed.chats {
+        assert!(
+            c.people.iter().all(|p| p.split_whitespace().count() <= 2),
+            "{:?}",
+            c.people
+        );
+    }
+    let notices = i
+        .parsed
+        .chats
+        .iter()
+        .flat_map(|c| c.events.iter_texts())
+        .filter(|(e, t)| e.kind == Kind::System && t.contains("գաղտնագրմամբ"))
+        .count();
+    assert_eq!(notices, 2);
+    let warned: Vec<&str> = i
+        .parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("system notice"))
+        .map(|d| d.message.split(':').next().unwrap_or(""))
+        .collect();
+    assert_eq!(warned, vec!["group_chat_5.txt", "group_chat_6.txt"]);
 }

@@ -9,7 +9,8 @@
 //! * Android: `12/31/23, 9:05 PM - ` (also `–` EN DASH, `2022/12/14, 13:34. - `, no comma),
 //! * iOS: `[31/12/2023, 21:05:33] ` (also without comma, `.` time separators, Arabic digits),
 //! * Vietnamese iOS writes the time before the date: `[21:05:33, 31/12/2023] `,
-//! * Thai Buddhist years (`2565 BE`), Japanese era years (`R4/03/18`),
+//! * Thai Buddhist years (`2565 BE`), Japanese era years first or last (`R4/03/18`,
+//!   `3/18/R4`, `令和4/03/18`),
 //! * 12-hour markers in many spellings before or after the time.
 //!
 //! The parser does not decide the day/month order: it returns the three date fields as written
@@ -196,19 +197,28 @@ struct Date {
     digits: [u8; 3],
     sep: u8,
     era_offset: i32,
+    /// The year is a Japanese era year.
     era: bool,
+    /// ... written last (`3/18/R4`), not first (`R4/03/18`).
+    era_last: bool,
 }
 
-/// Japanese era prefix (`R4`, `H31`, `S64`): offset to add to the era year.
+/// Japanese era prefix of a year (`R4`, `H31`, `S64`, or the kanji `令和4`, `平成31`,
+/// `昭和64`): offset to add to the era year, and the position of its digits.
 fn era_prefix(s: &[u8], i: usize) -> Option<(i32, usize)> {
-    let off = match s.get(i)? {
-        b'R' => 2018,
-        b'H' => 1988,
-        b'S' => 1925,
-        _ => return None,
-    };
-    digit(s, i + 1)?;
-    Some((off, i + 1))
+    const ERAS: [(&[u8], i32); 6] = [
+        (b"R", 2018),
+        (b"H", 1988),
+        (b"S", 1925),
+        ("令和".as_bytes(), 2018),
+        ("平成".as_bytes(), 1988),
+        ("昭和".as_bytes(), 1925),
+    ];
+    let rest = s.get(i..)?;
+    let (name, off) = ERAS.iter().find(|(name, _)| rest.starts_with(name))?;
+    let j = i + name.len();
+    digit(s, j)?;
+    Some((*off, j))
 }
 
 fn date(s: &[u8], i: usize) -> Option<(Date, usize)> {
@@ -223,6 +233,12 @@ fn date(s: &[u8], i: usize) -> Option<(Date, usize)> {
     if sep2 != sep {
         return None;
     }
+    // An era year may come last too: "3/18/R4" (iPhone, Japanese calendar, US region).
+    let (era_offset, era_last, i) = match era_prefix(s, i) {
+        Some((off, j)) if !era => (off, true, j),
+        _ => (era_offset, false, i),
+    };
+    let era = era || era_last;
     let (c, dc, mut i) = number(s, i)?;
     let mut era_offset = era_offset;
     // Thai Buddhist calendar: "3/18/2565 BE" (the year is 543 ahead of the Gregorian one).
@@ -233,8 +249,9 @@ fn date(s: &[u8], i: usize) -> Option<(Date, usize)> {
     if sep == b'.' && s.get(i) == Some(&b'.') {
         i += 1;
     }
-    let year = if era || da == 4 { a } else { c };
-    let ydigits = if era || da == 4 { da } else { dc };
+    let year_first = (era && !era_last) || da == 4;
+    let year = if year_first { a } else { c };
+    let ydigits = if year_first { da } else { dc };
     if !era && ydigits == 4 && year >= 2400 {
         era_offset = -543;
     }
@@ -245,6 +262,7 @@ fn date(s: &[u8], i: usize) -> Option<(Date, usize)> {
             sep,
             era_offset,
             era,
+            era_last,
         },
         i,
     ))
@@ -380,12 +398,12 @@ fn date_time_gap(s: &[u8], mut i: usize) -> Option<usize> {
 /// Recognises the header at the start of `line` (which has no line terminator).
 pub(crate) fn parse(line: &[u8]) -> Option<Header> {
     // Fast reject: a header starts with a digit, a bracket, an invisible mark, an Arabic
-    // digit or an era letter.
+    // digit, an era letter or the first byte of an era name or CJK marker.
     let first = *line.first()?;
     if !(first.is_ascii_digit()
         || matches!(
             first,
-            b'[' | 0xE2 | 0xEF | 0xD9 | 0xDB | b'R' | b'H' | b'S' | 0xE4 | 0xE5 | 0xEC
+            b'[' | 0xE2 | 0xEF | 0xD9 | 0xDB | b'R' | b'H' | b'S' | 0xE4 | 0xE5 | 0xE6 | 0xEC
         ))
     {
         return None;
@@ -443,9 +461,9 @@ pub(crate) fn parse(line: &[u8]) -> Option<Header> {
             _ => return None,
         }
     }
-    let year_first = d.era || d.digits[0] == 4;
+    let year_first = (d.era && !d.era_last) || d.digits[0] == 4;
     let year_digits = if year_first { d.digits[0] } else { d.digits[2] };
-    if !(year_first || year_digits == 2 || year_digits == 4) {
+    if !(year_first || d.era_last || year_digits == 2 || year_digits == 4) {
         return None;
     }
     // Day and month fields have one or two digits.

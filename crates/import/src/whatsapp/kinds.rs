@@ -435,7 +435,7 @@ pub(crate) fn media(first: &str) -> Option<Kind> {
 }
 
 /// Stems of "encrypted" in the localized end-to-end notices.
-const CRYPTO_STEMS: [&str; 22] = [
+const CRYPTO_STEMS: [&str; 23] = [
     "encrypt",
     "verschlüsselt",
     "cifrad",
@@ -458,6 +458,8 @@ const CRYPTO_STEMS: [&str; 22] = [
     "mã hóa",
     "เข้ารหัส",
     "מוצפנ",
+    // Armenian (the group notice of the dona-V2 sample: "...ծայրից ծայր գաղտնագրմամբ:").
+    "գաղտնագր",
 ];
 
 /// Localized "security code changed" notices.
@@ -523,7 +525,10 @@ pub(crate) fn named_system(first: &str, marked: bool) -> bool {
     if !marked {
         return false;
     }
-    SECURITY_STEMS.iter().any(|s| contains(first, s))
+    // Group encryption notices need not mention WhatsApp (English "Messages to this group are
+    // now secured with end-to-end encryption", Armenian "Խմբի հաղորդագրությունները ...").
+    CRYPTO_STEMS.iter().any(|s| contains(first, s))
+        || SECURITY_STEMS.iter().any(|s| contains(first, s))
         || GROUP_EVENTS.iter().any(|s| contains(first, s))
 }
 

@@ -541,6 +541,149 @@ fn is_sentence(name: &[u8]) -> bool {
         })
 }
 
+/// Lines a sender may head and still be taken for a system sentence: notices come once per
+/// chat (the encryption notice) or per event, never as a correspondence.
+const SENTENCE_MAX_LINES: u32 = 2;
+
+/// Words of a name: whitespace-separated tokens holding a letter (a phone number has none).
+fn words(name: &str) -> usize {
+    name.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphabetic))
+        .count()
+}
+
+/// A name that reads like a sentence: many words; or a few words and the "message" is empty
+/// (the line ended with the colon: Armenian writes its full stop as `:`); or a few words
+/// ending with sentence punctuation. Real names, long ones included (`Dr. Maria de la Cruz`,
+/// `Even longer username with emoticons! 🙈 🙈`, `Mary Jane Watson Jr.`), do not.
+fn reads_like_sentence(name: &str, empty_text: bool) -> bool {
+    let n = words(name);
+    // A final full stop after a word, not after an abbreviation or initial (`Jr.`, `B.`).
+    let last = name.split_whitespace().next_back().unwrap_or("");
+    let ends_like_sentence = last
+        .strip_suffix(['.', '!', '?', '…', '。', '։', '؟', '।', '！', '？'])
+        .is_some_and(|w| w.chars().filter(|c| c.is_alphabetic()).count() > 3);
+    n >= 7 || (n >= 3 && empty_text) || (n >= 4 && ends_like_sentence)
+}
+
+/// System notices in languages without a pattern here, whose text holds `": "` (or ends with
+/// `:`) and so looked like `Name: text`, become System events again, and their "senders" are
+/// not participants.
+///
+/// A sender is taken for a sentence when all of this holds (decided from the whole chat, as a
+/// notice is only recognisable against the real correspondents):
+/// * it heads at most [`SENTENCE_MAX_LINES`] lines;
+/// * every one of them is a one-line plain text (a media, voice, deletion or call notice, an
+///   edit, or a message of several lines shows a person);
+/// * its name [reads like a sentence](reads_like_sentence).
+///
+/// Each such line becomes a System event whose text is the whole line body (`name: text`, the
+/// name as cleaned), with a Warning naming the line and no text.
+fn demote_sentences(chat: &mut ParsedChat, diagnostics: &mut Vec<Diagnostic>) {
+    #[derive(Clone, Copy)]
+    struct Seen {
+        lines: u32,
+        plain: bool,
+        empty: bool,
+    }
+    let mut seen = vec![
+        Seen {
+            lines: 0,
+            plain: true,
+            empty: false,
+        };
+        chat.people.len()
+    ];
+    for (e, text) in chat.events.iter_texts() {
+        if let Some(s) = e.sender.and_then(|i| seen.get_mut(i as usize)) {
+            s.lines = s.lines.saturating_add(1);
+            if s.lines > SENTENCE_MAX_LINES {
+                continue;
+            }
+            s.plain &= e.kind == Kind::Text
+                && e.flags & flags::EDITED == 0
+                && memchr(b'\n', text.as_bytes()).is_none();
+            s.empty |= text.is_empty();
+        }
+    }
+    let demoted: Vec<bool> = seen
+        .iter()
+        .zip(&chat.people)
+        .map(|(s, name)| {
+            s.lines <= SENTENCE_MAX_LINES && s.plain && reads_like_sentence(name, s.empty)
+        })
+        .collect();
+    if !demoted.contains(&true) {
+        return;
+    }
+    // New indices of the people kept.
+    let mut kept = 0 as PersonIdx;
+    let remap: Vec<Option<PersonIdx>> = demoted
+        .iter()
+        .map(|&d| {
+            (!d).then(|| {
+                kept += 1;
+                kept - 1
+            })
+        })
+        .collect();
+    let new_idx = |s: PersonIdx| remap.get(s as usize).copied().flatten();
+    let old = std::mem::take(&mut chat.events);
+    let mut events = Events::with_capacity(old.len(), old.text_bytes());
+    let mut listed = 0usize;
+    let mut body = String::new();
+    for (e, text) in old.iter_texts() {
+        let (sender, kind, text) = match e.sender {
+            Some(s) if demoted.get(s as usize) == Some(&true) => {
+                let name = chat.people.get(s as usize).map_or("", String::as_str);
+                body.clear();
+                body.push_str(name);
+                body.push(':');
+                if !text.is_empty() {
+                    body.push(' ');
+                    body.push_str(text);
+                }
+                listed += 1;
+                if listed <= MAX_LISTED {
+                    diagnostics.push(Diagnostic {
+                        severity: Severity::Warning,
+                        line: e.line,
+                        message: "line reads like a system notice (a sentence, not a sender's name, before its colon); kept as a system event, not as a participant".to_owned(),
+                    });
+                }
+                (None, Kind::System, body.as_str())
+            }
+            s => (s.and_then(new_idx), e.kind, text),
+        };
+        // The texts only grow by a few bytes a line; past 4 GiB the line was not read anyway.
+        let _ = events.push(NewEvent {
+            ts: e.ts,
+            sender,
+            kind,
+            text,
+            line: e.line,
+            flags: e.flags,
+        });
+    }
+    if listed > MAX_LISTED {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            line: 0,
+            message: format!(
+                "{} more lines that read like system notices were kept as system events",
+                listed - MAX_LISTED
+            ),
+        });
+    }
+    chat.events = events;
+    chat.me_hint = chat.me_hint.and_then(new_idx);
+    let mut i = 0usize;
+    chat.people.retain(|_| {
+        i += 1;
+        demoted.get(i - 1) != Some(&true)
+    });
+}
+
 /// Parses a whole export. `text` is the file's content (a leading BOM is fine).
 pub fn parse(text: &str, opts: &Options) -> WhatsAppChat {
     parse_named(None, text, opts)
@@ -701,6 +844,7 @@ fn finish_chat(
     mut diagnostics: Vec<Diagnostic>,
     decision: Decision,
 ) -> WhatsAppChat {
+    demote_sentences(&mut chat, &mut diagnostics);
     if chat.events.is_empty() {
         diagnostics.push(Diagnostic {
             severity: Severity::Warning,

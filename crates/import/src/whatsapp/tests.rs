@@ -415,3 +415,126 @@ fn a_decision_the_first_chunk_got_wrong_is_read_again() {
     let (one_chunk, readings) = parse_in_chunks(text.as_bytes(), 1 << 20, 1 << 20);
     assert_eq!((one_chunk, readings), (whole, 1));
 }
+
+/// Japanese-calendar years wherever the year field is: first (`R4/03/18`) or last, as iPhones
+/// with the Japanese calendar and a US region write (`[3/18/R4, 14:56:01]`), in the letter and
+/// the kanji forms, across an era change (H31 → R1 in 2019).
+#[test]
+fn japanese_era_years_in_any_position() {
+    check(
+        "[3/18/R4, 14:56:01] Ann: hi\n[3/27/R4, 21:41:35] Ben: yo",
+        "2022-03-18 14:56:01 Ann text hi\n2022-03-27 21:41:35 Ben text yo",
+    );
+    check(
+        "[4/30/H31, 10:00:00] Ann: last day of Heisei\n[5/1/R1, 10:00:00] Ann: first of Reiwa",
+        "2019-04-30 10:00:00 Ann text last day of Heisei\n2019-05-01 10:00:00 Ann text first of Reiwa",
+    );
+    check(
+        "[12/31/S63 21:05:33] Ann: hi",
+        "1988-12-31 21:05:33 Ann text hi",
+    );
+    // Day first with the era year last, Android style.
+    check(
+        "18/03/R4, 14:56 - Ann: hi",
+        "2022-03-18 14:56:00 Ann text hi",
+    );
+    // Kanji era names, first and last.
+    check(
+        "[令和4/03/18 14:56:00] Ann: hi",
+        "2022-03-18 14:56:00 Ann text hi",
+    );
+    check(
+        "[1/7/昭和64, 10:00:00] Ann: old\n[4/30/平成31, 10:00:00] Ann: yo\n[3/18/令和4, 14:56:01] Ann: hi",
+        "1989-01-07 10:00:00 Ann text old\n2019-04-30 10:00:00 Ann text yo\n2022-03-18 14:56:01 Ann text hi",
+    );
+    assert!(looks_like_whatsapp("[3/18/R4, 14:56:01] Ann: hi"));
+    // A letter that is no era stays not a header.
+    assert!(!looks_like_whatsapp("[3/18/X4, 14:56:01] Ann: hi"));
+}
+
+/// A system line in a language we have no pattern for, whose text holds `": "` or ends with
+/// `:` (Armenian writes its full stop as a colon), is a System event and never a participant;
+/// a Warning names its line and holds no text.
+#[test]
+fn localized_system_sentences_never_become_participants() {
+    // The Armenian group encryption notice, as seen in a real sample (dona-V2), and a
+    // synthetic notice of many words in a made-up language.
+    let input = "25/05/23, 08:15 - Ann: hi\n\
+25/05/23, 08:16 - Խմբի հաղորդագրությունները այժմ պաշտպանված են ծայրից ծայր գաղտնագրմամբ:\n\
+25/05/23, 08:17 - Ben: hello\n\
+25/05/23, 08:18 - Lorem ipsum dolor sit amet nova quarta verba: sed do eiusmod.\n\
+25/05/23, 08:19 - Ann: You deleted this message\n";
+    let c = parse(input, &utc());
+    assert_eq!(c.chat.people, vec!["Ann", "Ben"]);
+    assert_eq!(
+        render(&c),
+        "2023-05-25 08:15:00 Ann text hi\n\
+2023-05-25 08:16:00 - system Խմբի հաղորդագրությունները այժմ պաշտպանված են ծայրից ծայր գաղտնագրմամբ:\n\
+2023-05-25 08:17:00 Ben text hello\n\
+2023-05-25 08:18:00 - system Lorem ipsum dolor sit amet nova quarta verba: sed do eiusmod.\n\
+2023-05-25 08:19:00 Ann deleted \n"
+    );
+    assert_eq!(c.chat.me_hint, Some(0));
+    let warned: Vec<u32> = c
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("system notice"))
+        .map(|d| d.line)
+        .collect();
+    assert_eq!(warned, vec![2, 4]);
+    for d in &c.diagnostics {
+        assert!(!d.message.contains("Lorem") && !d.message.contains("Խմբի"));
+    }
+}
+
+/// Real names stay participants, however unusual: one message each from long names, names
+/// with punctuation, emoji and phone numbers; a sentence-like name that writes often, or sends
+/// media, is a person.
+#[test]
+fn unusual_names_stay_participants() {
+    let input = "2/11/19, 14:18 - Ann: hi\n\
+2/11/19, 14:19 - Even longer username with emoticons! 🙈 🙈: Maybe this will crash?\n\
+2/11/19, 14:20 - Dr. Maria de la Cruz: hola\n\
+2/11/19, 14:21 - The final test: Does it work with colons?: yes\n\
+2/11/19, 14:22 - +1 555 123 4567: hi\n\
+2/11/19, 14:23 - Ann B.: hi\n\
+2/11/19, 14:24 - Mary Jane Watson Jr.: hi\n\
+2/11/19, 14:25 - Lorem ipsum dolor sit amet nova quarta verba: <Media omitted>\n\
+2/11/19, 14:26 - Uno dos tres cuatro cinco seis siete ocho: one\n\
+2/11/19, 14:27 - Uno dos tres cuatro cinco seis siete ocho: two\n\
+2/11/19, 14:28 - Uno dos tres cuatro cinco seis siete ocho: three\n\
+2/11/19, 14:29 - Zed Alpha Beta: multi\nline\n";
+    let c = parse(input, &utc());
+    assert_eq!(
+        c.chat.people,
+        vec![
+            "Ann",
+            "Even longer username with emoticons! 🙈 🙈",
+            "Dr. Maria de la Cruz",
+            "The final test",
+            "+1 555 123 4567",
+            "Ann B.",
+            "Mary Jane Watson Jr.",
+            "Lorem ipsum dolor sit amet nova quarta verba",
+            "Uno dos tres cuatro cinco seis siete ocho",
+            "Zed Alpha Beta",
+        ]
+    );
+    assert!(
+        !c.diagnostics
+            .iter()
+            .any(|d| d.message.contains("system notice")),
+        "{:?}",
+        c.diagnostics
+    );
+}
+
+/// iOS writes notices under the group's name after a U+200E mark; the Armenian group
+/// encryption notice (which does not mention WhatsApp) is one.
+#[test]
+fn marked_armenian_encryption_notice_is_system() {
+    check(
+        "[25/05/2023, 08:16:00] Խումբ: \u{200E}Խմբի հաղորդագրությունները այժմ պաշտպանված են ծայրից ծայր գաղտնագրմամբ:\n[25/05/2023, 08:17:00] Ann: hi",
+        "2023-05-25 08:16:00 - system Խմբի հաղորդագրությունները այժմ պաշտպանված են ծայրից ծայր գաղտնագրմամբ:\n2023-05-25 08:17:00 Ann text hi",
+    );
+}
