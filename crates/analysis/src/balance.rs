@@ -798,6 +798,23 @@ pub fn bootstrap_ebi(convs: &[ConvEffort], reps: u32, seed: u64) -> Option<(f64,
     Some((lo, hi))
 }
 
+/// A small-sample correction of a percentile bootstrap interval of a mean-like statistic over n
+/// blocks, applied to the effort balance index: each half of the interval is
+/// stretched about the point estimate by t(n−1)/z · sqrt(n/(n−1)) (the bootstrap variance is
+/// the plug-in one, n−1 over n of the unbiased one, and the t quantile allows for estimating
+/// it), clamped to [−1, 1]. The factor is 1.58 at n = 5, 1.22 at 10, 1.10 at 20, 1.04 at 50.
+pub fn widen_small_sample(point: f64, (lo, hi): (f64, f64), n: usize) -> (f64, f64) {
+    if n < 2 {
+        return (lo, hi);
+    }
+    let nf = n as f64;
+    let k = crate::stats::t975(n - 1) / 1.959_963_984_540_054 * (nf / (nf - 1.0)).sqrt();
+    (
+        (point - k * (point - lo)).max(-1.0),
+        (point + k * (hi - point)).min(1.0),
+    )
+}
+
 /// Effort counts of one person over the whole chat.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PersonEffort {

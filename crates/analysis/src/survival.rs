@@ -277,11 +277,19 @@ impl KmCurve {
     /// times whose band contains 0.5. Lower = first time the band's LOWER curve is <= 0.5
     /// (before it the whole band is above 0.5); upper = first time the band's UPPER curve is
     /// <= 0.5 (None when it never gets there, i.e. the interval is open to the right).
+    ///
+    /// Where S(t) = 0 the band is undefined (as in R's `survfit`): such points never give the
+    /// upper end. Before this rule the band read [0, 0] there, so the last observed reach-out
+    /// became the upper end, and with 3-5 reach-outs those intervals covered only 58-75%
+    /// (`walkaway-sim minimums`, docs/simulation.md).
     pub fn median_ci95(&self) -> (Option<f64>, Option<f64>) {
-        (
-            self.first_below_half(|p| p.lo),
-            self.first_below_half(|p| p.hi),
-        )
+        let hi = self
+            .points
+            .iter()
+            .filter(|p| p.s > 0.0)
+            .find(|p| p.hi <= 0.5 + HALF_TOL)
+            .map(|p| p.t);
+        (self.first_below_half(|p| p.lo), hi)
     }
 
     /// Largest observed time (events or censorings), 0 when empty.

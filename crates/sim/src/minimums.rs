@@ -25,6 +25,9 @@
 //! each cell with its own stream, and runs on one thread.
 
 use std::fmt::Write as _;
+use walkaway_analysis::balance::widen_small_sample;
+#[cfg(test)]
+use walkaway_analysis::stats::t975;
 
 use walkaway_analysis::balance::{ConvEffort, EffortTotals, bootstrap_ebi, text_facts};
 use walkaway_analysis::replies::LatencySummary;
@@ -591,36 +594,6 @@ pub struct EbiCell {
     pub extreme: f64,
     /// No index at all (no component defined).
     pub undefined: f64,
-}
-
-/// Student t quantile of probability 0.975 with `df` degrees of freedom by the Cornish–Fisher
-/// expansion (Hill 1970, four terms): within 0.002 of the exact value from 3 degrees of
-/// freedom on (4: 2.775 against 2.776), rough below.
-pub fn t975(df: usize) -> f64 {
-    let z = 1.959_963_984_540_054f64;
-    let v = df.max(1) as f64;
-    let (z3, z5, z7, z9) = (z.powi(3), z.powi(5), z.powi(7), z.powi(9));
-    z + (z3 + z) / (4.0 * v)
-        + (5.0 * z5 + 16.0 * z3 + 3.0 * z) / (96.0 * v * v)
-        + (3.0 * z7 + 19.0 * z5 + 17.0 * z3 - 15.0 * z) / (384.0 * v.powi(3))
-        + (79.0 * z9 + 776.0 * z7 + 1482.0 * z5 - 1920.0 * z3 - 945.0 * z) / (92_160.0 * v.powi(4))
-}
-
-/// A small-sample correction of a percentile bootstrap interval of a mean-like statistic over n
-/// blocks, measured here as a candidate for the analysis: each half of the interval is
-/// stretched about the point estimate by t(n−1)/z · sqrt(n/(n−1)) (the bootstrap variance is
-/// the plug-in one, n−1 over n of the unbiased one, and the t quantile allows for estimating
-/// it), clamped to [−1, 1]. The factor is 1.58 at n = 5, 1.22 at 10, 1.10 at 20, 1.04 at 50.
-pub fn widen_small_sample(point: f64, (lo, hi): (f64, f64), n: usize) -> (f64, f64) {
-    if n < 2 {
-        return (lo, hi);
-    }
-    let nf = n as f64;
-    let k = t975(n - 1) / 1.959_963_984_540_054 * (nf / (nf - 1.0)).sqrt();
-    (
-        (point - k * (point - lo)).max(-1.0),
-        (point + k * (hi - point)).min(1.0),
-    )
 }
 
 /// The effort balance section for one population.
