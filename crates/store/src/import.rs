@@ -29,7 +29,7 @@
 use std::collections::{HashMap, HashSet};
 
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
-use walkaway_model::{Event, Kind, Millis, Parsed, ParsedChat, Severity, Source};
+use walkaway_model::{Event, Kind, Millis, Parsed, ParsedChat, Source};
 use xxhash_rust::xxh3::xxh3_64;
 
 use crate::blocks::{BLOCK_EVENTS, BlockWriter, KeySet, extend_keys};
@@ -72,26 +72,8 @@ pub(crate) fn import(
     .db(db_path)?;
     let import_id = tx.last_insert_rowid();
 
-    // Warnings about the whole file (e.g. "date order is ambiguous") bear on every figure of
-    // its chats, so each chat keeps them for its report. Diagnostics are per file: a file of
-    // several chats gives each the file's warnings.
-    let mut notes: Vec<&str> = Vec::new();
-    for d in &parsed.diagnostics {
-        let text = d.message.trim();
-        if d.severity == Severity::Warning
-            && d.line == 0
-            && !text.is_empty()
-            && !notes.contains(&text)
-        {
-            notes.push(text);
-        }
-    }
-    // One per line in the column; a message never spans lines, but make sure.
-    let notes = notes
-        .iter()
-        .map(|n| n.replace('\n', " "))
-        .collect::<Vec<_>>()
-        .join("\n");
+    // A file's notes go to each of its chats (crate::import_notes).
+    let notes = crate::import_notes(&parsed.diagnostics).join("\n");
 
     let mut chats = Vec::with_capacity(parsed.chats.len());
     let (mut added, mut present) = (0u64, 0u64);

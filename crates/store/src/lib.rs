@@ -22,7 +22,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use walkaway_model::{Activity, ActivityKind, Event, Events, Millis, Parsed, PersonIdx, Source};
+use walkaway_model::{
+    Activity, ActivityKind, Diagnostic, Event, Events, Millis, Parsed, PersonIdx, Severity, Source,
+};
 
 pub use fingerprint::fingerprint;
 
@@ -261,6 +263,26 @@ pub struct Plan {
     pub created_at: Millis,
     /// Local date `YYYY-MM-DD` the plan was ended, `None` while active.
     pub ended_on: Option<String>,
+}
+
+/// The import diagnostics a chat keeps as [`ChatInfo::notes`]: warnings about the whole file
+/// (line 0, e.g. "date order is ambiguous; ..."), which bear on every figure of its chats, each
+/// once and on one line. Diagnostics are per file, so a file of several chats gives each the
+/// file's notes. A caller that reports on parsed events before they are stored uses this to get
+/// the same notes.
+pub fn import_notes(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
+    for d in diagnostics {
+        let text = d.message.trim().replace('\n', " ");
+        if d.severity == Severity::Warning
+            && d.line == 0
+            && !text.is_empty()
+            && !notes.contains(&text)
+        {
+            notes.push(text);
+        }
+    }
+    notes
 }
 
 /// A stored plan with its identity: plans are never deleted, so ended ones stay listed.
