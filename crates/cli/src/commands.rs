@@ -38,9 +38,14 @@ fn import(s: ImportSettings) -> Result<()> {
                 ingest::write_summary(&mut out, path, &imported, &summary)?;
                 if let Some(me) = s.me.as_deref() {
                     for c in &summary.chats {
-                        store
-                            .set_me(&c.chat_id, me)
-                            .with_context(|| format!("--me for chat {}", c.chat_id))?;
+                        match store.set_me(&c.chat_id, me) {
+                            Err(e @ walkaway_store::StoreError::NotParticipant { .. }) => {
+                                return Err(crate::errors::usage(format!("--me: {e}")));
+                            }
+                            other => {
+                                other.with_context(|| format!("--me for chat {}", c.chat_id))?
+                            }
+                        }
                     }
                 }
                 for c in &summary.chats {

@@ -785,6 +785,9 @@ fn me_is_inferred_or_asked_for() {
         .unwrap();
     // An invalid flag value: a usage error.
     assert_eq!(out.status.code(), Some(2));
+    // The same at import.
+    let err = env.fails(&["import", p.to_str().unwrap(), "--me", "Nobody"], 2);
+    assert!(err.contains("--me") && err.contains("Nobody"), "{err}");
     env.cmd()
         .args(["report", p.to_str().unwrap(), "--me", "lee"])
         .assert()
