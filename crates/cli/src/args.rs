@@ -88,19 +88,22 @@ pub struct ReportArgs {
     /// Start date of a step-back (YYYY-MM-DD, local midnight); overrides a stored plan.
     #[arg(long, value_name = "DATE")]
     pub stepback: Option<String>,
-    /// Step-back window in days [default: 14, or the stored plan's].
+    /// Step-back window in days, 1 to 365 [default: 14, or the stored plan's].
     #[arg(long, value_name = "DAYS")]
     pub window: Option<u32>,
-    /// Fast-reply rule in minutes: replying faster breaks the plan [default: 30].
+    /// Fast-reply rule in minutes, 1 to 1440: replying faster breaks the plan [default: 30].
     #[arg(long, value_name = "MINUTES")]
     pub fast_reply: Option<u32>,
-    /// Treat the data as ending at the end of this day (YYYY-MM-DD) [default: the export's end].
+    /// Treat the data as ending at the end of this day (YYYY-MM-DD), from the chat's first day
+    /// to today [default: when the export was made, as the export records it, else the export
+    /// file's modification time, else the last message; the report says which].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// Conversation gap in minutes [default: chosen from the chat's own rhythm].
+    /// Conversation gap in minutes, 1 to 10080 [default: chosen from the chat's own rhythm].
     #[arg(long, value_name = "MINUTES")]
     pub gap: Option<u32>,
-    /// The partner's Instagram account, for likes and comments on their posts (repeatable).
+    /// The partner's Instagram account, for likes and comments on their posts after the
+    /// step-back (repeatable; it must appear in the imported Instagram activity).
     #[arg(long = "instagram", value_name = "ACCOUNT")]
     pub instagram: Vec<String>,
     /// Extra signal patterns file [default: signals.txt in the config directory, if present].
@@ -114,29 +117,37 @@ pub struct ReportArgs {
 pub enum PlanCommand {
     /// Start a step-back plan on DATE (YYYY-MM-DD).
     Start(PlanStartArgs),
-    /// Show how the current plan is going.
+    /// How the current plan is going, in a few lines (--json: the full report).
     Status(PlanStatusArgs),
-    /// End the current plan.
+    /// End the current plan (it stays in `plan list`).
     End(PlanEndArgs),
+    /// List every plan, active and ended.
+    List(PlanListArgs),
+    /// Show a plan's report again, by the id `plan list` prints.
+    Show(PlanShowArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct PlanStartArgs {
-    /// First day of the step-back (YYYY-MM-DD).
+    /// First day of the step-back (YYYY-MM-DD; not before the chat's first message; a future
+    /// date is fine).
     #[arg(value_name = "DATE")]
     pub date: String,
     /// Chat id or title [default: the only chat].
     #[arg(long, value_name = "CHAT")]
     pub chat: Option<String>,
-    /// Window in days to wait before judging.
+    /// Window in days to wait before judging, 1 to 365.
     #[arg(long, value_name = "DAYS", default_value_t = 14)]
     pub window: u32,
-    /// Replying faster than this many minutes breaks the plan.
+    /// Replying faster than this many minutes breaks the plan, 1 to 1440.
     #[arg(long, value_name = "MINUTES", default_value_t = 30)]
     pub fast_reply: u32,
     /// The partner's Instagram account (repeatable).
     #[arg(long = "instagram", value_name = "ACCOUNT")]
     pub instagram: Vec<String>,
+    /// End the chat's active plan (it stays in `plan list`) and start this one.
+    #[arg(long)]
+    pub replace: bool,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -152,9 +163,36 @@ pub struct PlanStatusArgs {
     /// Time zone [default: the system zone].
     #[arg(long, value_name = "ZONE")]
     pub tz: Option<String>,
-    /// Treat the data as ending at the end of this day (YYYY-MM-DD).
+    /// Treat the data as ending at the end of this day (YYYY-MM-DD) [default: as `report`].
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanListArgs {
+    /// Only this chat's plans (id or title).
+    #[arg(long, value_name = "CHAT")]
+    pub chat: Option<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanShowArgs {
+    /// The plan's id, as `plan list` prints it.
+    #[arg(value_name = "ID")]
+    pub id: i64,
+    /// Print the JSON report instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Also write a self-contained HTML report to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Time zone [default: the system zone].
+    #[arg(long, value_name = "ZONE")]
+    pub tz: Option<String>,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -164,7 +202,7 @@ pub struct PlanEndArgs {
     /// Chat id or title [default: the only chat].
     #[arg(long, value_name = "CHAT")]
     pub chat: Option<String>,
-    /// Last day of the plan (YYYY-MM-DD) [default: today].
+    /// Last day of the plan (YYYY-MM-DD, not before its start) [default: today].
     #[arg(long, value_name = "DATE")]
     pub on: Option<String>,
     #[command(flatten)]

@@ -69,10 +69,12 @@ pub fn sides(
     let me = if let Some(name) = me_flag {
         match find_person(people, name) {
             Some(i) => i,
-            None => bail!(
-                "--me: '{name}' is not a participant of this chat; choose one of: {}",
-                names(people)
-            ),
+            None => {
+                return Err(crate::errors::usage(format!(
+                    "--me: '{name}' is not a participant of this chat; choose one of: {}",
+                    names(people)
+                )));
+            }
         }
     } else if let Some(i) = known_me.filter(|&i| (i as usize) < people.len()) {
         i

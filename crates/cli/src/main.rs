@@ -1,12 +1,17 @@
-//! The `walkaway` binary: parses arguments, validates them into settings, wires the stages
-//! (import -> store -> analysis -> report) and is the only place that prints or exits.
+//! The `walkaway` binary: parses arguments, validates every flag into settings once
+//! (`config`), wires the stages (import -> store -> analysis -> report) and is the only place
+//! that prints or exits.
 //!
-//! Exit codes: 0 success, 1 error (message on stderr), 2 usage error (from clap).
+//! Exit codes: 0 success, 1 error (message on stderr), 2 usage error (from clap, or an invalid
+//! flag value found by `config`).
 
 mod args;
 mod chat;
 mod commands;
 mod config;
+mod errors;
+mod ingest;
+mod plan;
 mod progress;
 mod report;
 mod style;
@@ -17,7 +22,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    match commands::run(cli) {
+    match config::settings(cli).and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
             // Broken pipes (e.g. `walkaway report | head`) are not errors worth a message.
@@ -28,12 +33,12 @@ fn main() -> ExitCode {
             {
                 return ExitCode::SUCCESS;
             }
-            let mut msg = format!("walkaway: error: {err}");
-            for cause in err.chain().skip(1) {
-                msg.push_str(&format!("\n  caused by: {cause}"));
+            eprintln!("walkaway: error: {}", errors::describe(&err));
+            if errors::is_usage(&err) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
             }
-            eprintln!("{msg}");
-            ExitCode::from(1)
         }
     }
 }

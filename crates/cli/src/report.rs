@@ -1,125 +1,204 @@
-//! `walkaway report`: from a chat (or an export to import first) to the answers.
+//! `walkaway report`: one straight line — resolve the target (importing an export first),
+//! load the chat, analyse it, render. The flags were validated before ([`crate::config`]); the
+//! checks that need the chat run in [`config::settle`] between loading and analysing.
 //!
-//! Two paths give the same report. The general one imports (if asked), loads the chat from
-//! the database and analyses it. The overlapped one is taken when `report FILE` brings a chat
-//! the database has never seen: the stored chat will then be exactly the parsed one, so the
-//! analysis runs on the parsed events while the database commits on the other core, and the
-//! result is used only if the store confirms that premise (new chat, nothing already present,
-//! same participants, same data end); otherwise the general path runs. A test pins that both
-//! paths print the same JSON.
+//! Two paths give the same report. The general one loads the chat from the database. The
+//! overlapped one is taken when `report FILE` brings a chat the database has never seen: the
+//! stored chat will then be exactly the parsed one, so the analysis runs on the parsed events
+//! while the database commits on the other core, and the result is used only if the store
+//! confirms that premise (new chat, nothing already present, same participants, same data end
+//! and source, same notes); otherwise the general path runs. A test pins that both paths print
+//! the same JSON.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, anyhow, bail};
+use jiff::tz::TimeZone;
 use walkaway_analysis::full::{FullAnalysis, analyze_full};
-use walkaway_analysis::{Config, StepbackConfig};
-use walkaway_import::{Imported, Options};
-use walkaway_model::{Activity, Millis, PersonIdx, Source};
+use walkaway_import::Imported;
+use walkaway_model::{Events, Millis, PersonIdx, Source};
 use walkaway_report::{Input, Render};
-use walkaway_store::{ChatInfo, Plan, Store};
+use walkaway_store::{ChatInfo, DataEndSource, Plan, Store};
 
-use crate::args::ReportArgs;
-use crate::commands::{
-    expand_target, import_one, normalise_accounts, open_store, store_imported, write_summary,
-};
-use crate::{chat, config, style};
+use crate::config::{self, ChatView, Knobs, Output, ReportSettings, Settled, Target};
+use crate::{chat, ingest, style};
 
-pub fn run(a: ReportArgs) -> Result<()> {
+pub fn run(s: &ReportSettings) -> Result<()> {
     let mut timer = Timer::from_env();
-    let tz = config::time_zone(a.read.tz.as_deref())?;
-    let tz_name = config::zone_name(&tz);
-    let mut store = open_store(a.db.db.as_deref())?;
-
-    // An export path is imported first (idempotently), then reported on.
-    let mut chat_query = a.target.clone();
-    if let Some(path) = a.target.as_deref().and_then(crate::commands::is_path) {
-        let opts = Options {
-            tz: tz.clone(),
-            date_order: config::date_order(a.read.date_order.as_deref())?,
-        };
-        let chat_ids = if path.is_file() {
-            let imported = walkaway_import::read_path(&path, &opts)?;
-            timer.lap("parse");
-            if is_new_single_chat(&store, &imported)? {
-                match overlapped(&a, &mut store, &path, &imported, &tz, &tz_name, &mut timer)? {
-                    Overlap::Done => return Ok(()),
-                    Overlap::Fallback(id) => vec![id],
-                }
-            } else {
-                let summary = store_imported(&mut store, &path, &imported, &tz_name)?;
-                if !a.json {
-                    write_summary(&mut std::io::stderr().lock(), &path, &imported, &summary)?;
-                }
-                summary.chats.iter().map(|c| c.chat_id.clone()).collect()
-            }
-        } else {
-            import_folder(&mut store, &path, &opts, &tz_name, a.json)?
-        };
-        match chat_ids.as_slice() {
-            [one] => chat_query = Some(one.clone()),
-            [] => bail!("{}: no chat found to report on", path.display()),
-            many => bail!(
-                "{} holds {} chats; report on one by id: {}",
-                path.display(),
-                many.len(),
-                many.join(", ")
-            ),
+    let mut store = ingest::open_store(&s.db)?;
+    let report = match resolve(&mut store, s, &mut timer)? {
+        Resolved::Stored(info) => {
+            let chat = load(&store, info)?;
+            timer.lap("load");
+            let plan = store.active_plan(&chat.id)?;
+            build(
+                &mut store,
+                chat,
+                &s.knobs,
+                s.me.as_deref(),
+                &s.read.tz,
+                plan.as_ref(),
+            )?
         }
-    }
-    timer.lap("import");
-    let info = chat::resolve(&store, chat_query.as_deref())?;
-    let loaded = store.load_chat(&info.id)?;
-    timer.lap("load");
-    let (me, partner) = chat::sides(
-        &loaded.people,
-        loaded.me.or(loaded.me_hint),
-        a.me.as_deref(),
-    )?;
-    if a.me.is_some() {
-        store.set_me(&info.id, &loaded.people[me as usize])?;
-    }
-    let as_of = match a.as_of.as_deref() {
-        Some(s) => config::end_of_day(config::date("--as-of", s)?, &tz)?,
-        None => info
-            .data_end
-            .or(info.last)
-            .unwrap_or_else(config::now_millis),
+        Resolved::NewExport(path, imported) => overlapped(&mut store, s, &path, imported)?,
     };
-    let plan = store.active_plan(&info.id)?;
-    let cfg = settings(
-        &a,
-        &tz,
-        me,
-        partner,
-        as_of,
-        plan.as_ref(),
-        &info.title,
-        loaded.people.len(),
-    )?;
-    let (accounts, activity) = partner_activity(&store, &a, plan.as_ref())?;
-    let analysis = analyze_full(&loaded.events, &loaded.people, &cfg, &activity)
-        .map_err(|e| anyhow!("signal patterns: {e}"))?;
     timer.lap("analyse");
-    render(
-        &a,
-        &info,
-        &loaded.people,
-        &loaded.events,
-        &cfg,
-        &tz_name,
-        &analysis,
-        &accounts,
-        &activity,
-    )?;
+    report.warn_unused_flags();
+    render(&s.output, &report)?;
     timer.lap("render");
     Ok(())
 }
 
-enum Overlap {
-    Done,
-    /// The premise did not hold: report on this chat the general way.
-    Fallback(String),
+/// What a report target turned out to be.
+enum Resolved {
+    /// A chat in the database (an export named as the target has been imported).
+    Stored(ChatInfo),
+    /// An export holding one chat the database has never seen, parsed and not yet stored.
+    NewExport(PathBuf, Imported),
+}
+
+/// Finds the chat to report on, importing an export target first (idempotently).
+fn resolve(store: &mut Store, s: &ReportSettings, timer: &mut Timer) -> Result<Resolved> {
+    let query = match &s.target {
+        Target::Only => None,
+        Target::Chat(q) => Some(q.clone()),
+        Target::Export(path) => {
+            let chat_ids = if path.is_file() {
+                let imported = walkaway_import::read_path(path, &ingest::options(&s.read))?;
+                timer.lap("parse");
+                if is_new_single_chat(store, &imported)? {
+                    return Ok(Resolved::NewExport(path.clone(), imported));
+                }
+                let summary = ingest::store_imported(store, path, &imported, &s.read.tz_name)?;
+                if !s.output.json {
+                    ingest::write_summary(
+                        &mut std::io::stderr().lock(),
+                        path,
+                        &imported,
+                        &summary,
+                    )?;
+                }
+                summary.chats.iter().map(|c| c.chat_id.clone()).collect()
+            } else {
+                ingest::import_folder(store, path, &s.read, s.output.json)?
+            };
+            timer.lap("import");
+            match chat_ids.as_slice() {
+                [one] => Some(one.clone()),
+                [] => bail!("{}: no chat found to report on", path.display()),
+                many => bail!(
+                    "{} holds {} chats; report on one by id: {}",
+                    path.display(),
+                    many.len(),
+                    many.join(", ")
+                ),
+            }
+        }
+    };
+    Ok(Resolved::Stored(chat::resolve(store, query.as_deref())?))
+}
+
+/// A chat ready for analysis, from the database or from a parsed export.
+pub struct Chat {
+    pub id: String,
+    pub title: String,
+    pub sources: Vec<Source>,
+    pub people: Vec<String>,
+    pub events: Events,
+    /// Who the user is, as stored or as the export says.
+    pub known_me: Option<PersonIdx>,
+    pub data_end: Option<(Millis, DataEndSource)>,
+    pub notes: Vec<String>,
+}
+
+impl Chat {
+    fn view(&self) -> ChatView<'_> {
+        ChatView {
+            title: &self.title,
+            people: &self.people,
+            events: &self.events,
+            known_me: self.known_me,
+            data_end: self.data_end,
+        }
+    }
+}
+
+/// Loads a stored chat with its events.
+pub fn load(store: &Store, info: ChatInfo) -> Result<Chat> {
+    let loaded = store.load_chat(&info.id)?;
+    Ok(Chat {
+        known_me: loaded.me.or(loaded.me_hint),
+        people: loaded.people,
+        events: loaded.events,
+        data_end: info.data_end.zip(info.data_end_source),
+        id: info.id,
+        title: info.title,
+        sources: info.sources,
+        notes: info.notes,
+    })
+}
+
+/// Everything a renderer needs, owned.
+pub struct Report {
+    pub chat: Chat,
+    pub settled: Settled,
+    pub tz_name: String,
+    pub analysis: FullAnalysis,
+}
+
+impl Report {
+    pub fn input(&self) -> Input<'_> {
+        Input {
+            chat_id: &self.chat.id,
+            title: &self.chat.title,
+            sources: &self.chat.sources,
+            people: &self.chat.people,
+            events: &self.chat.events,
+            cfg: &self.settled.cfg,
+            tz_name: &self.tz_name,
+            analysis: &self.analysis,
+            instagram_accounts: &self.settled.accounts,
+            activity: &self.settled.activity,
+            as_of_source: self.settled.as_of_source,
+            notes: &self.chat.notes,
+        }
+    }
+
+    /// The one-line notes about flags that had no effect, on stderr.
+    pub fn warn_unused_flags(&self) {
+        for n in &self.settled.notes {
+            eprintln!("walkaway: {n}");
+        }
+    }
+}
+
+/// Checks the flags against a stored chat, analyses it and remembers `--me`.
+pub fn build(
+    store: &mut Store,
+    chat: Chat,
+    knobs: &Knobs,
+    me_flag: Option<&str>,
+    tz: &TimeZone,
+    plan: Option<&Plan>,
+) -> Result<Report> {
+    let settled = config::settle(knobs, me_flag, tz, &chat.view(), plan, store.activity()?)?;
+    if me_flag.is_some() {
+        let name = &chat.people[settled.cfg.me as usize];
+        store.set_me(&chat.id, name)?;
+    }
+    let analysis = analyse(&chat.events, &chat.people, &settled)?;
+    Ok(Report {
+        chat,
+        settled,
+        tz_name: config::zone_name(tz),
+        analysis,
+    })
+}
+
+fn analyse(events: &Events, people: &[String], settled: &Settled) -> Result<FullAnalysis> {
+    analyze_full(events, people, &settled.cfg, &settled.activity)
+        .map_err(|e| anyhow!("signal patterns: {e}"))
 }
 
 /// True when `imported` holds exactly one chat whose people the database has never seen in
@@ -138,46 +217,44 @@ fn is_new_single_chat(store: &Store, imported: &Imported) -> Result<bool> {
     }))
 }
 
-#[allow(clippy::too_many_arguments)]
+/// Analyses the parsed chat while the store commits it; falls back to the general path when
+/// the stored chat is not exactly the parsed one.
 fn overlapped(
-    a: &ReportArgs,
     store: &mut Store,
+    s: &ReportSettings,
     path: &Path,
-    imported: &Imported,
-    tz: &jiff::tz::TimeZone,
-    tz_name: &str,
-    timer: &mut Timer,
-) -> Result<Overlap> {
-    let chat = &imported.parsed.chats[0];
-    let people = &chat.people;
-    let (me, partner) = chat::sides(people, chat.me_hint, a.me.as_deref())?;
-    // The data end the store will compute for a chat imported once (see ChatInfo::data_end).
-    let last = chat.events.iter().map(|e| e.ts).max();
-    let data_end: Option<Millis> = chat
-        .exported_at
-        .or_else(|| match (imported.modified, last) {
-            (Some(m), Some(l)) => Some(m.max(l)),
-            (m, l) => m.or(l),
-        });
-    let as_of = match a.as_of.as_deref() {
-        Some(s) => config::end_of_day(config::date("--as-of", s)?, tz)?,
-        None => data_end.unwrap_or_else(config::now_millis),
+    imported: Imported,
+) -> Result<Report> {
+    let mut timer = Timer::from_env();
+    let parsed = imported
+        .parsed
+        .chats
+        .first()
+        .ok_or_else(|| anyhow!("{}: expected one chat in this export", path.display()))?;
+    // What the store will compute for a chat imported once (walkaway_store::data_end and
+    // import_notes are what it uses).
+    let last = parsed.events.iter().map(|e| e.ts).max();
+    let data_end = walkaway_store::data_end(parsed.exported_at, imported.modified, last);
+    let notes = walkaway_store::import_notes(&imported.parsed.diagnostics);
+    let view = ChatView {
+        title: parsed.title.as_deref().unwrap_or(""),
+        people: &parsed.people,
+        events: &parsed.events,
+        known_me: parsed.me_hint,
+        data_end,
     };
-    let cfg = settings(
-        a,
-        tz,
-        me,
-        partner,
-        as_of,
+    let settled = config::settle(
+        &s.knobs,
+        s.me.as_deref(),
+        &s.read.tz,
+        &view,
         None,
-        chat.title.as_deref().unwrap_or(""),
-        people.len(),
+        store.activity()?,
     )?;
-    let (accounts, activity) = partner_activity(store, a, None)?;
-
-    let (stored, analysis) = std::thread::scope(|s| {
-        let writer = s.spawn(|| store_imported(store, path, imported, tz_name));
-        let analysis = analyze_full(&chat.events, people, &cfg, &activity);
+    let (stored, analysis) = std::thread::scope(|scope| {
+        let writer =
+            scope.spawn(|| ingest::store_imported(store, path, &imported, &s.read.tz_name));
+        let analysis = analyse(&parsed.events, &parsed.people, &settled);
         match writer.join() {
             Ok(stored) => (stored, analysis),
             Err(panic) => std::panic::resume_unwind(panic),
@@ -185,8 +262,8 @@ fn overlapped(
     });
     let summary = stored?;
     timer.lap("import+analyse");
-    if !a.json {
-        write_summary(&mut std::io::stderr().lock(), path, imported, &summary)?;
+    if !s.output.json {
+        ingest::write_summary(&mut std::io::stderr().lock(), path, &imported, &summary)?;
     }
     let [c] = summary.chats.as_slice() else {
         bail!("{}: expected one chat in this export", path.display());
@@ -196,166 +273,50 @@ fn overlapped(
         .ok_or_else(|| anyhow!("chat {} vanished after its import", c.chat_id))?;
     let premise = c.new_chat
         && c.present == 0
-        && c.added == chat.events.len() as u64
-        && info.participants == *people
-        && (a.as_of.is_some() || info.data_end == data_end);
+        && c.added == parsed.events.len() as u64
+        && info.participants == parsed.people
+        && info.data_end.zip(info.data_end_source) == data_end
+        && info.notes == notes;
     if !premise {
-        return Ok(Overlap::Fallback(c.chat_id.clone()));
+        let chat = load(store, info)?;
+        let plan = store.active_plan(&chat.id)?;
+        return build(
+            store,
+            chat,
+            &s.knobs,
+            s.me.as_deref(),
+            &s.read.tz,
+            plan.as_ref(),
+        );
     }
-    if a.me.is_some() {
-        store.set_me(&info.id, &people[me as usize])?;
+    if s.me.is_some() {
+        store.set_me(&info.id, &parsed.people[settled.cfg.me as usize])?;
     }
-    let analysis = analysis.map_err(|e| anyhow!("signal patterns: {e}"))?;
-    render(
-        a,
-        &info,
-        people,
-        &chat.events,
-        &cfg,
-        tz_name,
-        &analysis,
-        &accounts,
-        &activity,
-    )?;
-    timer.lap("render");
-    Ok(Overlap::Done)
-}
-
-impl ReportArgs {
-    /// Every flag at its default (the stored plan, if any, decides the step-back), reporting on
-    /// `target`. Used by `plan status` and by the progress shown after an import.
-    pub(crate) fn for_chat(target: Option<String>) -> ReportArgs {
-        ReportArgs {
-            target,
-            me: None,
-            read: crate::args::ReadArgs {
-                tz: None,
-                date_order: None,
-            },
-            json: false,
-            html: None,
-            stepback: None,
-            window: None,
-            fast_reply: None,
-            as_of: None,
-            gap: None,
-            instagram: Vec::new(),
-            patterns: None,
-            db: crate::args::DbArg { db: None },
-        }
-    }
-}
-
-/// Validated analysis settings: the data end, the gap, the step-back (flags first, then the
-/// stored plan, then defaults) and the user's signal patterns.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn settings(
-    a: &ReportArgs,
-    tz: &jiff::tz::TimeZone,
-    me: PersonIdx,
-    partner: Option<PersonIdx>,
-    as_of: Millis,
-    plan: Option<&Plan>,
-    title: &str,
-    n_people: usize,
-) -> Result<Config> {
-    let mut cfg = Config::new(me, partner, as_of);
-    cfg.tz = tz.clone();
-    if let Some(g) = a.gap {
-        cfg.gap = Some(i64::from(config::positive("--gap", g, 7 * 24 * 60)?) * 60_000);
-    }
-    let stepback_date = match (a.stepback.as_deref(), plan) {
-        (Some(s), _) => Some(config::date("--stepback", s)?),
-        (None, Some(p)) => Some(config::date("stored plan date", &p.start_date)?),
-        (None, None) => None,
-    };
-    if let Some(date) = stepback_date {
-        let window = match (a.window, plan) {
-            (Some(w), _) => config::positive("--window", w, 365)?,
-            (None, Some(p)) => p.window_days,
-            (None, None) => 14,
-        };
-        let fast = match (a.fast_reply, plan) {
-            (Some(f), _) => config::positive("--fast-reply", f, 24 * 60)?,
-            (None, Some(p)) => p.fast_reply_minutes,
-            (None, None) => 30,
-        };
-        cfg.stepback = Some(StepbackConfig {
-            start: config::start_of_day(date, tz)?,
-            date,
-            window_days: window,
-            fast_reply: i64::from(fast) * 60_000,
-        });
-    } else if a.window.is_some() || a.fast_reply.is_some() {
-        bail!("--window and --fast-reply need --stepback DATE (or a stored plan)");
-    }
-    if partner.is_none() && cfg.stepback.is_some() {
-        let title = if title.is_empty() { "this chat" } else { title };
-        bail!("a step-back needs a two-person chat; \"{title}\" has {n_people} participants");
-    }
-    cfg.extra_signal_patterns = user_patterns(a.patterns.as_deref())?;
-    Ok(cfg)
-}
-
-/// The partner's Instagram accounts (flags, else the plan's) and the user's likes and comments
-/// on them.
-pub(crate) fn partner_activity(
-    store: &Store,
-    a: &ReportArgs,
-    plan: Option<&Plan>,
-) -> Result<(Vec<String>, Vec<Activity>)> {
-    let mut accounts = normalise_accounts(&a.instagram);
-    if accounts.is_empty()
-        && let Some(p) = plan
-    {
-        accounts = p.partner_accounts.clone();
-    }
-    if accounts.is_empty() {
-        return Ok((accounts, Vec::new()));
-    }
-    let activity = store
-        .activity()?
-        .into_iter()
-        .filter(|x| x.target.as_ref().is_some_and(|t| accounts.contains(t)))
-        .collect();
-    Ok((accounts, activity))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn render(
-    a: &ReportArgs,
-    info: &ChatInfo,
-    people: &[String],
-    events: &walkaway_model::Events,
-    cfg: &Config,
-    tz_name: &str,
-    analysis: &FullAnalysis,
-    accounts: &[String],
-    activity: &[Activity],
-) -> Result<()> {
-    let sources: Vec<Source> = info.sources.clone();
-    let input = Input {
-        chat_id: &info.id,
-        title: &info.title,
-        sources: &sources,
-        people,
-        events,
-        cfg,
-        tz_name,
-        analysis,
-        instagram_accounts: accounts,
-        activity,
-        // Refined by the data-end work of issue 7 (flag, export, file date, last event).
-        as_of_source: if a.as_of.is_some() {
-            walkaway_report::AsOfSource::AsOfFlag
-        } else if info.data_end.is_some() && info.data_end != info.last {
-            walkaway_report::AsOfSource::FileModified
-        } else {
-            walkaway_report::AsOfSource::LastEvent
+    let analysis = analysis?;
+    let mut chats = imported.parsed.chats;
+    let parsed = chats.swap_remove(0);
+    Ok(Report {
+        chat: Chat {
+            id: info.id,
+            title: info.title,
+            sources: info.sources,
+            people: parsed.people,
+            events: parsed.events,
+            known_me: parsed.me_hint,
+            data_end,
+            notes,
         },
-    };
+        settled,
+        tz_name: s.read.tz_name.clone(),
+        analysis,
+    })
+}
+
+/// Prints the report (text or JSON) and writes the HTML file if asked.
+pub fn render(output: &Output, report: &Report) -> Result<()> {
+    let input = report.input();
     let mut out = std::io::stdout().lock();
-    if a.json {
+    if output.json {
         out.write_all(&walkaway_report::Json.render(&input))?;
     } else {
         let term = walkaway_report::Terminal {
@@ -363,67 +324,15 @@ fn render(
         };
         out.write_all(&term.render(&input))?;
     }
-    if let Some(path) = a.html.as_deref() {
+    if let Some(path) = output.html.as_deref() {
         std::fs::write(path, walkaway_report::Html.render(&input))
             .with_context(|| format!("--html: cannot write {}", path.display()))?;
-        if !a.json {
+        if !output.json {
             writeln!(out, "\nHTML report written to {}", path.display())?;
         }
     }
     out.flush()?;
     Ok(())
-}
-
-/// Imports every export in a folder and returns the ids of the chats it touched. Summaries go
-/// to stderr so stdout stays the report.
-fn import_folder(
-    store: &mut Store,
-    path: &Path,
-    opts: &Options,
-    tz_name: &str,
-    quiet: bool,
-) -> Result<Vec<String>> {
-    let targets = expand_target(path)?;
-    let mut chats = Vec::new();
-    let mut err = std::io::stderr().lock();
-    for t in &targets {
-        match import_one(store, t, opts, tz_name) {
-            Ok((imported, summary)) => {
-                if !quiet {
-                    write_summary(&mut err, t, &imported, &summary)?;
-                }
-                chats.extend(summary.chats.iter().map(|c| c.chat_id.clone()));
-            }
-            Err(e) if targets.len() > 1 => {
-                writeln!(err, "walkaway: skipped {}: {e:#}", t.display())?;
-            }
-            Err(e) => return Err(e),
-        }
-    }
-    chats.sort();
-    chats.dedup();
-    Ok(chats)
-}
-
-/// Extra signal patterns: `--patterns FILE`, else `signals.txt` in the config directory.
-fn user_patterns(flag: Option<&Path>) -> Result<Vec<walkaway_analysis::signals::UserPattern>> {
-    let path = match flag {
-        Some(p) => p.to_path_buf(),
-        None => match dirs::config_dir() {
-            Some(d) => {
-                let p = d.join("walkaway").join("signals.txt");
-                if !p.exists() {
-                    return Ok(Vec::new());
-                }
-                p
-            }
-            None => return Ok(Vec::new()),
-        },
-    };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read signal patterns {}", path.display()))?;
-    walkaway_analysis::signals::parse_user_patterns(&text)
-        .map_err(|e| anyhow!("{}: {e}", path.display()))
 }
 
 /// Stage timings on stderr when `WALKAWAY_TIMINGS` is set: a developer's aid for the

@@ -265,10 +265,498 @@ fn usage_errors_exit_2() {
     let env = Env::new();
     env.cmd().args(["report", "--window"]).assert().code(2);
     env.cmd().arg("frobnicate").assert().code(2);
+}
+
+impl Env {
+    /// Runs `args`, expects exit code `code` and returns stderr.
+    fn fails(&self, args: &[&str], code: i32) -> String {
+        let out = self.cmd().args(args).output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert_eq!(out.status.code(), Some(code), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        err
+    }
+}
+
+/// Every invalid flag value is a usage error (exit 2) naming the flag and what it accepts,
+/// found before anything is read: these run on an empty database.
+#[test]
+fn invalid_flag_values_exit_2_naming_the_flag_and_the_range() {
+    let env = Env::new();
+    let cases: &[(&[&str], &[&str])] = &[
+        (
+            &["report", "--tz", "Europe/Londn"],
+            &["--tz", "Europe/London"],
+        ),
+        (
+            &["report", "--stepback", "2026-10-01", "--window", "0"],
+            &["--window", "1", "365"],
+        ),
+        (&["report", "--gap", "0"], &["--gap", "1", "10080"]),
+        (
+            &["report", "--stepback", "2026-10-01", "--fast-reply", "0"],
+            &["--fast-reply", "1", "1440"],
+        ),
+        (
+            &["report", "--as-of", "2026-13-01"],
+            &["--as-of", "2026-13-01", "YYYY-MM-DD"],
+        ),
+        (
+            &["report", "--date-order", "xyz"],
+            &["--date-order", "dmy", "mdy", "ymd"],
+        ),
+        (
+            &["report", "--stepback", "2026-13-45"],
+            &["--stepback", "2026-13-45"],
+        ),
+        (&["import", "x.txt", "--tz", "Mars/Olympus"], &["--tz"]),
+        (
+            &["import", "x.txt", "--date-order", "abc"],
+            &["--date-order"],
+        ),
+        (&["plan", "start", "2026-02-30"], &["DATE", "2026-02-30"]),
+        (
+            &["plan", "start", "2026-10-01", "--window", "0"],
+            &["--window", "365"],
+        ),
+        (
+            &["plan", "start", "2026-10-01", "--fast-reply", "99999"],
+            &["--fast-reply", "1440"],
+        ),
+        (&["plan", "status", "--as-of", "yesterday"], &["--as-of"]),
+        (&["plan", "end", "--on", "2026-1-1"], &["--on"]),
+    ];
+    for (args, words) in cases {
+        let err = env.fails(args, 2);
+        for w in *words {
+            assert!(err.contains(w), "{args:?}: {w:?} not in {err}");
+        }
+        assert!(!err.contains("caused by"), "{args:?}: {err}");
+    }
+    // Nothing was created by a refused command.
+    assert!(!env.db().exists());
+}
+
+/// An error whose message already contains its cause is printed once, not as
+/// "...(os error 20): ...(os error 20)".
+#[test]
+fn error_causes_are_not_printed_twice() {
+    let env = Env::new();
+    let file = env.file("plain", b"not a folder");
+    let db = file.join("w.db");
+    let out = env
+        .cmd()
+        .args(["chats", "--db", db.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+    assert!(err.contains("w.db"), "{err}");
+}
+
+/// A small chat whose file was saved `mtime` (RFC 3339) after its last message (2026-01-05).
+fn small_chat(env: &Env, name: &str, mtime: &str) -> PathBuf {
+    let p = env.file(
+        name,
+        "1/5/26, 9:00 AM - Lee: hi\n1/5/26, 9:05 AM - Kim: hey\n1/5/26, 9:06 AM - Lee: how are you?\n"
+            .as_bytes(),
+    );
+    let t: std::time::SystemTime = mtime.parse::<jiff::Timestamp>().unwrap().into();
+    std::fs::File::options()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_modified(t)
+        .unwrap();
+    p
+}
+
+/// METRICS.md "Data end": --as-of, the export's own time, the file's modification time, the
+/// last event; the report says which, and both report paths agree.
+#[test]
+fn data_end_and_its_source_are_reported() {
+    let cases = [
+        (
+            "2026-01-10T12:00:00Z",
+            &[][..],
+            "2026-01-10T12:00:00Z",
+            "file_modified",
+        ),
+        (
+            "2026-01-01T00:00:00Z",
+            &[][..],
+            "2026-01-05T09:06:00Z",
+            "last_event",
+        ),
+        (
+            "2026-01-10T12:00:00Z",
+            &["--as-of", "2026-01-07"][..],
+            "2026-01-08T00:00:00Z",
+            "as_of_flag",
+        ),
+    ];
+    for (mtime, extra, as_of, source) in cases {
+        let fast = Env::new();
+        let p = small_chat(&fast, "WhatsApp Chat with Kim.txt", mtime);
+        let mut args = vec![
+            "report",
+            p.to_str().unwrap(),
+            "--json",
+            "--me",
+            "Lee",
+            "--tz",
+            "UTC",
+            "--date-order",
+            "mdy",
+        ];
+        args.extend(extra);
+        let a = fast.json(&args);
+        assert_eq!(a["parameters"]["as_of"], as_of, "{mtime} {extra:?}");
+        assert_eq!(a["parameters"]["as_of_source"], source, "{mtime} {extra:?}");
+        // The same from the database.
+        let slow = Env::new();
+        let p = small_chat(&slow, "WhatsApp Chat with Kim.txt", mtime);
+        slow.cmd()
+            .args([
+                "import",
+                p.to_str().unwrap(),
+                "--me",
+                "Lee",
+                "--tz",
+                "UTC",
+                "--date-order",
+                "mdy",
+            ])
+            .assert()
+            .success();
+        let mut args = vec!["report", "--json", "--tz", "UTC"];
+        args.extend(extra);
+        assert_eq!(slow.json(&args), a, "{mtime} {extra:?}");
+    }
+    let help = Env::new()
+        .cmd()
+        .args(["report", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8_lossy(&help.stdout);
+    assert!(!help.contains("the export's end"), "{help}");
+    assert!(help.contains("modification time"), "{help}");
+}
+
+/// --as-of and --stepback must fall inside the data: before the first event (or after today)
+/// is a usage error naming the valid range.
+#[test]
+fn dates_outside_the_data_are_usage_errors() {
+    let env = Env::new();
     env.cmd()
-        .args(["report", "--stepback", "2026-13-45"])
+        .args(["import", demo_chat().to_str().unwrap(), "--tz", "UTC"])
         .assert()
-        .code(1);
+        .success();
+    let today = jiff::Zoned::now()
+        .with_time_zone(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string();
+    let err = env.fails(&["report", "--tz", "UTC", "--as-of", "2026-01-15"], 2);
+    assert!(
+        err.contains("--as-of") && err.contains("2026-02-01") && err.contains(&today),
+        "{err}"
+    );
+    let err = env.fails(&["report", "--tz", "UTC", "--as-of", "2099-01-01"], 2);
+    assert!(err.contains("--as-of") && err.contains(&today), "{err}");
+    let err = env.fails(&["report", "--tz", "UTC", "--stepback", "2025-06-01"], 2);
+    assert!(
+        err.contains("--stepback") && err.contains("2026-02-01"),
+        "{err}"
+    );
+    // Step-back settings without a step-back (and no plan).
+    let err = env.fails(&["report", "--tz", "UTC", "--window", "3"], 2);
+    assert!(
+        err.contains("--window") && err.contains("--stepback"),
+        "{err}"
+    );
+    // The first day itself is fine.
+    env.cmd()
+        .args([
+            "report",
+            "--tz",
+            "UTC",
+            "--stepback",
+            "2026-02-01",
+            "--as-of",
+            "2026-02-01",
+        ])
+        .assert()
+        .success();
+    // The same checks on a chat the database has never seen (the overlapped path).
+    let fresh = Env::new();
+    let chat = demo_chat();
+    let err = fresh.fails(
+        &[
+            "report",
+            chat.to_str().unwrap(),
+            "--tz",
+            "UTC",
+            "--as-of",
+            "2020-01-01",
+        ],
+        2,
+    );
+    assert!(err.contains("2026-02-01"), "{err}");
+}
+
+#[test]
+fn instagram_accounts_are_checked_against_the_imported_activity() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", demo().to_str().unwrap(), "--tz", "UTC"])
+        .assert()
+        .success();
+    let base = [
+        "report",
+        "--tz",
+        "UTC",
+        "--as-of",
+        "2026-10-31",
+        "--stepback",
+        "2026-10-01",
+    ];
+    let mut args = base.to_vec();
+    args.extend(["--instagram", "sam_rivera"]);
+    let err = env.fails(&args, 2);
+    assert!(
+        err.contains("--instagram") && err.contains("sam_rivera"),
+        "{err}"
+    );
+    let listed = err
+        .find("sam.rivera")
+        .expect("the closest account is listed");
+    let other = err
+        .find("marcos.trails")
+        .expect("the others are listed too");
+    assert!(listed < other, "closest first: {err}");
+    // Normalised like the accounts themselves.
+    let mut args = base.to_vec();
+    args.extend(["--instagram", "@Sam.Rivera"]);
+    env.cmd().args(&args).assert().success();
+    env.fails(
+        &["plan", "start", "2026-10-01", "--instagram", "sam_rivera"],
+        2,
+    );
+
+    // Without any Instagram activity imported the rule is reported as not checked: no error.
+    let chat_only = Env::new();
+    chat_only
+        .cmd()
+        .args(["import", demo_chat().to_str().unwrap(), "--tz", "UTC"])
+        .assert()
+        .success();
+    let mut args = base.to_vec();
+    args.extend(["--instagram", "sam_rivera"]);
+    chat_only.cmd().args(&args).assert().success();
+
+    // Without a step-back or a plan, --instagram does nothing: say so, and succeed.
+    let out = env
+        .cmd()
+        .args([
+            "report",
+            "--tz",
+            "UTC",
+            "--as-of",
+            "2026-10-31",
+            "--instagram",
+            "sam.rivera",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("--instagram") && err.contains("no effect"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn chats_json_shows_an_inferred_me() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", demo_chat().to_str().unwrap()])
+        .assert()
+        .success();
+    let v = env.json(&["chats", "--json"]);
+    assert_eq!(v[0]["me"], "Alex");
+    assert_eq!(v[0]["me_source"], "inferred");
+    env.cmd().args(["report", "--me", "Sam"]).assert().success();
+    let v = env.json(&["chats", "--json"]);
+    assert_eq!(v[0]["me"], "Sam");
+    assert_eq!(v[0]["me_source"], "set");
+}
+
+/// The "date order is ambiguous" warning of the import reaches the report (JSON `notes`), on
+/// both report paths.
+#[test]
+fn import_warnings_reach_the_report() {
+    let fast = Env::new();
+    let p = small_chat(&fast, "WhatsApp Chat with Kim.txt", "2026-01-10T12:00:00Z");
+    let a = fast.json(&[
+        "report",
+        p.to_str().unwrap(),
+        "--json",
+        "--me",
+        "Lee",
+        "--tz",
+        "UTC",
+    ]);
+    let notes = a["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("date order is ambiguous")),
+        "{notes:?}"
+    );
+    let id = a["chat"]["id"].as_str().unwrap();
+    assert_eq!(fast.json(&["report", id, "--json", "--tz", "UTC"]), a);
+    // An unambiguous export has none.
+    let v = Env::new().json(&[
+        "report",
+        demo_chat().to_str().unwrap(),
+        "--json",
+        "--tz",
+        "UTC",
+    ]);
+    assert_eq!(v["notes"], serde_json::json!([]));
+}
+
+#[test]
+fn plans_keep_their_history() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", demo().to_str().unwrap(), "--tz", "UTC"])
+        .assert()
+        .success();
+    env.cmd()
+        .args([
+            "plan",
+            "start",
+            "2026-10-01",
+            "--instagram",
+            "sam.rivera",
+            "--window",
+            "10",
+        ])
+        .assert()
+        .success();
+    // A second start is refused and explains --replace; the first plan is untouched.
+    let err = env.fails(&["plan", "start", "2026-10-05"], 2);
+    assert!(
+        err.contains("--replace") && err.contains("2026-10-01"),
+        "{err}"
+    );
+    // Dates are checked against the data and the plan.
+    let err = env.fails(&["plan", "start", "2025-01-01", "--replace"], 2);
+    assert!(err.contains("2026-02-01"), "{err}");
+    let err = env.fails(&["plan", "end", "--on", "2026-09-30"], 2);
+    assert!(err.contains("2026-10-01"), "{err}");
+    let out = env
+        .cmd()
+        .args(["plan", "start", "2026-10-20", "--replace"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("2026-10-19"),
+        "the old plan's end is said: {text}"
+    );
+    // Both are listed, the old one with its end and its account.
+    let out = env.cmd().args(["plan", "list"]).output().unwrap();
+    assert!(out.status.success());
+    let list = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<&str> = list.lines().filter(|l| l.contains("2026-10-")).collect();
+    assert_eq!(rows.len(), 2, "{list}");
+    assert!(
+        rows[0].contains("2026-10-01") && rows[0].contains("2026-10-19"),
+        "{list}"
+    );
+    assert!(
+        rows[0].contains("sam.rivera") && rows[0].contains("10"),
+        "{list}"
+    );
+    assert!(
+        rows[1].contains("2026-10-20") && rows[1].contains("active"),
+        "{list}"
+    );
+    let first_id = rows[0].split_whitespace().next().unwrap().to_string();
+    // The ended plan's report again: its settings, its end as the data end.
+    let v = env.json(&["plan", "show", &first_id, "--json", "--tz", "UTC"]);
+    assert_eq!(v["stepback"]["date"], "2026-10-01");
+    assert_eq!(v["stepback"]["window_days"], 10);
+    assert_eq!(
+        v["stepback"]["instagram_accounts"],
+        serde_json::json!(["sam.rivera"])
+    );
+    assert_eq!(v["parameters"]["as_of"], "2026-10-20T00:00:00Z");
+    env.fails(&["plan", "show", "999"], 1);
+    // A start in the future is allowed, and said.
+    let out = env
+        .cmd()
+        .args(["plan", "start", "2099-01-01", "--replace"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("future"));
+}
+
+#[test]
+fn plan_status_is_short() {
+    let env = Env::new();
+    env.cmd()
+        .args(["import", demo().to_str().unwrap(), "--tz", "UTC"])
+        .assert()
+        .success();
+    env.cmd()
+        .args(["plan", "start", "2026-10-20", "--instagram", "sam.rivera"])
+        .assert()
+        .success();
+    let out = env
+        .cmd()
+        .args(["plan", "status", "--tz", "UTC", "--as-of", "2026-10-26"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.lines().count() <= 10, "{text}");
+    assert!(!text.contains("IS IT TWO-SIDED"), "{text}");
+    for w in ["2026-10-20", "days kept", "breach", "Sam", "2026-11-03"] {
+        assert!(text.contains(w), "{w:?} not in {text}");
+    }
+    // No data after the start yet.
+    env.cmd()
+        .args(["plan", "start", "2026-11-20", "--replace"])
+        .assert()
+        .success();
+    let out = env
+        .cmd()
+        .args(["plan", "status", "--tz", "UTC", "--as-of", "2026-10-31"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("import a newer export"), "{text}");
 }
 
 #[test]
@@ -295,7 +783,11 @@ fn me_is_inferred_or_asked_for() {
         .args(["report", p.to_str().unwrap(), "--me", "Nobody"])
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // An invalid flag value: a usage error.
+    assert_eq!(out.status.code(), Some(2));
+    // The same at import.
+    let err = env.fails(&["import", p.to_str().unwrap(), "--me", "Nobody"], 2);
+    assert!(err.contains("--me") && err.contains("Nobody"), "{err}");
     env.cmd()
         .args(["report", p.to_str().unwrap(), "--me", "lee"])
         .assert()

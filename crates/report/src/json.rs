@@ -39,6 +39,10 @@ pub struct Report {
     pub changes: Vec<Change>,
     /// Messages per hour of the week (Monday 00:00 first, local time), per person.
     pub hour_of_week: BTreeMap<String, Vec<u64>>,
+    /// Import warnings that bear on every figure (e.g. an ambiguous date order), in plain
+    /// lowercase sentences; empty when there are none.
+    #[serde(default)]
+    pub notes: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

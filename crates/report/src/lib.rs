@@ -37,6 +37,9 @@ pub struct Input<'a> {
     pub activity: &'a [Activity],
     /// Where the data end (`cfg.as_of`) came from (METRICS.md "Data end").
     pub as_of_source: AsOfSource,
+    /// Import warnings that bear on every figure of this chat (e.g. "date order is ambiguous;
+    /// read as d/m/y; pass --date-order to override"): lowercase sentences, no message text.
+    pub notes: &'a [String],
 }
 
 /// Where the data end came from, in METRICS.md's order of precedence.
@@ -609,6 +612,7 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         weekly,
         changes,
         hour_of_week,
+        notes: input.notes.to_vec(),
     }
 }
 

@@ -244,6 +244,13 @@ pub fn document(r: &Report) -> Doc {
         intro.push(Block::Note(text));
     }
 
+    for n in &r.notes {
+        intro.push(Block::Note(format!(
+            "Note from the import: {}.",
+            n.trim_end_matches('.')
+        )));
+    }
+
     let mut sections = Vec::new();
     if two {
         sections.push(two_sided(r, &them));

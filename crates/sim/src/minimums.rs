@@ -1369,6 +1369,7 @@ mod tests {
         let s = settings(50);
         let a = forecast_cells(&REGIMES[0], 0, &s);
         let b = forecast_cells(&REGIMES[0], 0, &s);
-        assert_eq!(a, b);
+        // Compared as text: a cell without two-sided intervals holds NaN, which is != itself.
+        assert_eq!(format!("{a:?}"), format!("{b:?}"));
     }
 }

@@ -72,10 +72,13 @@ pub(crate) fn import(
     .db(db_path)?;
     let import_id = tx.last_insert_rowid();
 
+    // A file's notes go to each of its chats (crate::import_notes).
+    let notes = crate::import_notes(&parsed.diagnostics).join("\n");
+
     let mut chats = Vec::with_capacity(parsed.chats.len());
     let (mut added, mut present) = (0u64, 0u64);
     for (index, chat) in parsed.chats.iter().enumerate() {
-        let summary = import_chat(tx, db_path, meta, import_id, index + 1, chat)?;
+        let summary = import_chat(tx, db_path, meta, import_id, index + 1, chat, &notes)?;
         added += summary.added;
         present += summary.present;
         chats.push(summary);
@@ -168,6 +171,7 @@ fn import_chat(
     import_id: i64,
     index: usize,
     chat: &ParsedChat,
+    notes: &str,
 ) -> Result<ChatImportSummary> {
     let invalid = |problem: String| StoreError::InvalidChat {
         path: meta.path.clone(),
@@ -382,30 +386,35 @@ fn import_chat(
     )
     .db(db_path)?;
 
-    // The data end this import vouches for: the export's own timestamp, else the later of
-    // the file's modification time and the chat's last event in this file.
+    // The data end this import vouches for and where it came from (crate::data_end).
     let last_in_file = range.map(|(_, hi)| hi);
-    let data_end = chat.exported_at.or(match (meta.modified, last_in_file) {
-        (Some(m), Some(l)) => Some(m.max(l)),
-        (m, l) => m.or(l),
-    });
+    let end = crate::data_end(chat.exported_at, meta.modified, last_in_file);
+    // Two parsed chats of one file may land in one stored chat: the later data end wins, with
+    // its source.
     tx.execute(
-        "INSERT INTO import_chat (import, chat, added, present, exported_at, data_end)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO import_chat
+            (import, chat, added, present, exported_at, data_end, data_end_source, notes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (import, chat) DO UPDATE SET
             added = added + excluded.added,
             present = present + excluded.present,
             exported_at = max(coalesce(exported_at, excluded.exported_at),
                               coalesce(excluded.exported_at, exported_at)),
             data_end = max(coalesce(data_end, excluded.data_end),
-                           coalesce(excluded.data_end, data_end))",
+                           coalesce(excluded.data_end, data_end)),
+            data_end_source = CASE
+                WHEN excluded.data_end IS NOT NULL
+                     AND (data_end IS NULL OR excluded.data_end > data_end)
+                THEN excluded.data_end_source ELSE data_end_source END",
         params![
             import_id,
             pk,
             clamp(added),
             clamp(present),
             chat.exported_at,
-            data_end
+            end.map(|e| e.0),
+            end.map(|e| e.1.as_str()),
+            notes
         ],
     )
     .db(db_path)?;

@@ -22,7 +22,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use walkaway_model::{Activity, ActivityKind, Event, Events, Millis, Parsed, PersonIdx, Source};
+use walkaway_model::{
+    Activity, ActivityKind, Diagnostic, Event, Events, Millis, Parsed, PersonIdx, Severity, Source,
+};
 
 pub use fingerprint::fingerprint;
 
@@ -79,6 +81,11 @@ pub enum StoreError {
     },
     #[error("invalid plan for chat {chat}: {problem}")]
     InvalidPlan { chat: String, problem: String },
+    #[error(
+        "chat {chat} already has an active step-back plan (started {start_date}); end it first \
+         or replace it"
+    )]
+    ActivePlan { chat: String, start_date: String },
     #[error(
         "chat {chat} was imported with its times read in {stored}, and this import reads \
          them in {given}; that would shift every message and store it twice. Import it again \
@@ -162,13 +169,72 @@ pub struct ChatInfo {
     pub participants: Vec<String>,
     /// The participant the user said they are ([`Store::set_me`]).
     pub me: Option<String>,
+    /// The participant the export itself says is the user (e.g. wrote "You deleted this
+    /// message"), when an import said so; `me` wins when both are known.
+    pub me_hint: Option<String>,
     pub messages: u64,
     pub events: u64,
     /// Instant of the first and last stored event.
     pub first: Option<Millis>,
     pub last: Option<Millis>,
-    /// Default "as of": the latest instant any import vouches the data covers.
+    /// Default "as of": the latest instant any import vouches the data covers ([`data_end`]).
     pub data_end: Option<Millis>,
+    /// Where `data_end` came from.
+    pub data_end_source: Option<DataEndSource>,
+    /// Whole-file warnings of the imports that added events to this chat (e.g. "date order is
+    /// ambiguous; ..."), in import order, each once. Lowercase sentences without message text.
+    pub notes: Vec<String>,
+}
+
+/// Where a chat's data end came from (METRICS.md "Data end", after `--as-of`, which only the
+/// caller knows).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DataEndSource {
+    /// The moment the export itself records ([`walkaway_model::ParsedChat::exported_at`]).
+    Export,
+    /// The export file's modification time.
+    FileModified,
+    /// The last event: nothing says the data reaches further.
+    LastEvent,
+}
+
+impl DataEndSource {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DataEndSource::Export => "export",
+            DataEndSource::FileModified => "file_modified",
+            DataEndSource::LastEvent => "last_event",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DataEndSource> {
+        match s {
+            "export" => Some(DataEndSource::Export),
+            "file_modified" => Some(DataEndSource::FileModified),
+            "last_event" => Some(DataEndSource::LastEvent),
+            _ => None,
+        }
+    }
+}
+
+/// The data end one export vouches for, in METRICS.md's order: the moment the export records,
+/// else the file's modification time, else its last event. A moment before the last event
+/// cannot be when the export was made (a clock or a copy changed it), so it gives way to the
+/// next in the order. The store applies this per import; a caller that analyses parsed events
+/// before they are stored applies it to get the same answer.
+pub fn data_end(
+    exported_at: Option<Millis>,
+    modified: Option<Millis>,
+    last_event: Option<Millis>,
+) -> Option<(Millis, DataEndSource)> {
+    let usable = |t: Option<Millis>| t.filter(|&t| last_event.is_none_or(|l| t >= l));
+    if let Some(t) = usable(exported_at) {
+        return Some((t, DataEndSource::Export));
+    }
+    if let Some(t) = usable(modified) {
+        return Some((t, DataEndSource::FileModified));
+    }
+    last_event.map(|l| (l, DataEndSource::LastEvent))
 }
 
 /// A chat with all its events, ready for analysis.
@@ -197,6 +263,35 @@ pub struct Plan {
     pub created_at: Millis,
     /// Local date `YYYY-MM-DD` the plan was ended, `None` while active.
     pub ended_on: Option<String>,
+}
+
+/// The import diagnostics a chat keeps as [`ChatInfo::notes`]: warnings about the whole file
+/// (line 0, e.g. "date order is ambiguous; ..."), which bear on every figure of its chats, each
+/// once and on one line. Diagnostics are per file, so a file of several chats gives each the
+/// file's notes. A caller that reports on parsed events before they are stored uses this to get
+/// the same notes.
+pub fn import_notes(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
+    for d in diagnostics {
+        let text = d.message.trim().replace('\n', " ");
+        if d.severity == Severity::Warning
+            && d.line == 0
+            && !text.is_empty()
+            && !notes.contains(&text)
+        {
+            notes.push(text);
+        }
+    }
+    notes
+}
+
+/// A stored plan with its identity: plans are never deleted, so ended ones stay listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanEntry {
+    /// Stable number of the plan in this database (`walkaway plan show ID`).
+    pub id: i64,
+    pub chat_id: String,
+    pub plan: Plan,
 }
 
 /// One row of the import log.
@@ -343,7 +438,7 @@ impl Store {
             .db(&self.path)?;
         let mut out = Vec::with_capacity(pks.len());
         for pk in pks {
-            if let Some((info, _)) = self.chat_by_pk(pk)? {
+            if let Some(info) = self.chat_by_pk(pk)? {
                 out.push(info);
             }
         }
@@ -353,7 +448,7 @@ impl Store {
     /// The chat with this id, if any.
     pub fn chat(&self, id: &str) -> Result<Option<ChatInfo>> {
         match self.chat_pk(id)? {
-            Some(pk) => Ok(self.chat_by_pk(pk)?.map(|(info, _)| info)),
+            Some(pk) => self.chat_by_pk(pk),
             None => Ok(None),
         }
     }
@@ -361,7 +456,7 @@ impl Store {
     /// A chat with all its events, sorted by instant with ties in file order.
     pub fn load_chat(&self, id: &str) -> Result<LoadedChat> {
         let pk = self.require_chat(id)?;
-        let Some((info, extra)) = self.chat_by_pk(pk)? else {
+        let Some(info) = self.chat_by_pk(pk)? else {
             return Err(StoreError::UnknownChat { id: id.to_owned() });
         };
         let people = info.participants.clone();
@@ -372,7 +467,7 @@ impl Store {
                 .map(|i| i as PersonIdx)
         };
         let me = position(&info.me);
-        let me_hint = position(&extra.me_hint);
+        let me_hint = position(&info.me_hint);
         Ok(LoadedChat {
             info,
             people,
@@ -437,8 +532,20 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a plan for the chat, replacing (deleting) the active one if any.
-    pub fn start_plan(&mut self, chat_id: &str, plan: &Plan) -> Result<()> {
+    /// Stores a new plan for the chat and returns its id. Refused with
+    /// [`StoreError::ActivePlan`] while another plan of the chat is active: use
+    /// [`Store::replace_plan`].
+    pub fn start_plan(&mut self, chat_id: &str, plan: &Plan) -> Result<i64> {
+        self.insert_plan(chat_id, plan, None)
+    }
+
+    /// Ends the chat's active plan (if any) on `old_ends_on` and stores `plan`, in one
+    /// transaction; the ended plan stays in the history. Returns the new plan's id.
+    pub fn replace_plan(&mut self, chat_id: &str, plan: &Plan, old_ends_on: &str) -> Result<i64> {
+        self.insert_plan(chat_id, plan, Some(old_ends_on))
+    }
+
+    fn insert_plan(&mut self, chat_id: &str, plan: &Plan, replace: Option<&str>) -> Result<i64> {
         let pk = self.require_chat(chat_id)?;
         let invalid = |problem: String| StoreError::InvalidPlan {
             chat: chat_id.to_owned(),
@@ -453,12 +560,18 @@ impl Store {
         if plan.window_days == 0 {
             return Err(invalid("the window must be at least one day".to_owned()));
         }
-        if let Some(end) = &plan.ended_on
-            && !valid_date(end)
-        {
-            return Err(invalid(format!(
-                "end date {end:?} is not a date of the form YYYY-MM-DD"
-            )));
+        if let Some(end) = &plan.ended_on {
+            if !valid_date(end) {
+                return Err(invalid(format!(
+                    "end date {end:?} is not a date of the form YYYY-MM-DD"
+                )));
+            }
+            if end.as_str() < plan.start_date.as_str() {
+                return Err(invalid(format!(
+                    "end date {end} is before the start date {}",
+                    plan.start_date
+                )));
+            }
         }
         let path = self.path.clone();
         let tx = self
@@ -466,11 +579,32 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .db(&path)?;
         if plan.ended_on.is_none() {
-            tx.execute(
-                "DELETE FROM plan WHERE chat = ?1 AND ended_on IS NULL",
-                [pk],
-            )
-            .db(&path)?;
+            let active: Option<String> = tx
+                .query_row(
+                    "SELECT start_date FROM plan WHERE chat = ?1 AND ended_on IS NULL",
+                    [pk],
+                    |r| r.get(0),
+                )
+                .optional()
+                .db(&path)?;
+            if let Some(start_date) = active {
+                let Some(ends_on) = replace else {
+                    return Err(StoreError::ActivePlan {
+                        chat: chat_id.to_owned(),
+                        start_date,
+                    });
+                };
+                if !valid_date(ends_on) || ends_on < start_date.as_str() {
+                    return Err(invalid(format!(
+                        "the replaced plan cannot end on {ends_on:?}: it started on {start_date}"
+                    )));
+                }
+                tx.execute(
+                    "UPDATE plan SET ended_on = ?1 WHERE chat = ?2 AND ended_on IS NULL",
+                    params![ends_on, pk],
+                )
+                .db(&path)?;
+            }
         }
         tx.execute(
             "INSERT INTO plan (chat, start_date, window_days, fast_reply_minutes, created_at, ended_on)
@@ -495,57 +629,97 @@ impl Store {
                     .db(&path)?;
             }
         }
-        tx.commit().db(&path)
+        tx.commit().db(&path)?;
+        Ok(plan_id)
     }
 
     /// The chat's plan that has not ended, if any.
     pub fn active_plan(&self, chat_id: &str) -> Result<Option<Plan>> {
         let pk = self.require_chat(chat_id)?;
-        let row = self
+        Ok(self
+            .plan_rows("p.chat = ?1 AND p.ended_on IS NULL", pk)?
+            .into_iter()
+            .next()
+            .map(|e| e.plan))
+    }
+
+    /// Every plan, active and ended, oldest first; only the chat's with `Some(chat_id)`.
+    pub fn plans(&self, chat_id: Option<&str>) -> Result<Vec<PlanEntry>> {
+        match chat_id {
+            Some(id) => {
+                let pk = self.require_chat(id)?;
+                self.plan_rows("p.chat = ?1", pk)
+            }
+            None => self.plan_rows("?1 IS NOT NULL", 0),
+        }
+    }
+
+    /// The plan with this id, active or ended.
+    pub fn plan(&self, id: i64) -> Result<Option<PlanEntry>> {
+        Ok(self.plan_rows("p.id = ?1", id)?.into_iter().next())
+    }
+
+    fn plan_rows(&self, filter: &str, arg: i64) -> Result<Vec<PlanEntry>> {
+        let mut stmt = self
             .conn
-            .query_row(
-                "SELECT id, start_date, window_days, fast_reply_minutes, created_at, ended_on
-                 FROM plan WHERE chat = ?1 AND ended_on IS NULL",
-                [pk],
-                |r| {
-                    Ok((
-                        r.get::<_, i64>(0)?,
-                        Plan {
-                            start_date: r.get(1)?,
-                            window_days: r.get(2)?,
-                            fast_reply_minutes: r.get(3)?,
-                            partner_accounts: Vec::new(),
-                            created_at: r.get(4)?,
-                            ended_on: r.get(5)?,
-                        },
-                    ))
-                },
-            )
-            .optional()
+            .prepare(&format!(
+                "SELECT p.id, c.id, p.start_date, p.window_days, p.fast_reply_minutes,
+                        p.created_at, p.ended_on
+                 FROM plan p JOIN chat c ON c.pk = p.chat WHERE {filter} ORDER BY p.id"
+            ))
             .db(&self.path)?;
-        let Some((plan_id, mut plan)) = row else {
-            return Ok(None);
-        };
+        let mut entries = stmt
+            .query_map([arg], |r| {
+                Ok(PlanEntry {
+                    id: r.get(0)?,
+                    chat_id: r.get(1)?,
+                    plan: Plan {
+                        start_date: r.get(2)?,
+                        window_days: r.get(3)?,
+                        fast_reply_minutes: r.get(4)?,
+                        partner_accounts: Vec::new(),
+                        created_at: r.get(5)?,
+                        ended_on: r.get(6)?,
+                    },
+                })
+            })
+            .db(&self.path)?
+            .collect::<rusqlite::Result<Vec<PlanEntry>>>()
+            .db(&self.path)?;
         let mut stmt = self
             .conn
             .prepare("SELECT account FROM plan_account WHERE plan = ?1 ORDER BY ord")
             .db(&self.path)?;
-        plan.partner_accounts = stmt
-            .query_map([plan_id], |r| r.get(0))
-            .db(&self.path)?
-            .collect::<rusqlite::Result<Vec<String>>>()
-            .db(&self.path)?;
-        Ok(Some(plan))
+        for e in &mut entries {
+            e.plan.partner_accounts = stmt
+                .query_map([e.id], |r| r.get(0))
+                .db(&self.path)?
+                .collect::<rusqlite::Result<Vec<String>>>()
+                .db(&self.path)?;
+        }
+        Ok(entries)
     }
 
     /// Ends the chat's active plan on `ended_on` (`YYYY-MM-DD`); false when none is active.
+    /// An end before the plan's start is refused.
     pub fn end_plan(&mut self, chat_id: &str, ended_on: &str) -> Result<bool> {
         let pk = self.require_chat(chat_id)?;
+        let invalid = |problem: String| StoreError::InvalidPlan {
+            chat: chat_id.to_owned(),
+            problem,
+        };
         if !valid_date(ended_on) {
-            return Err(StoreError::InvalidPlan {
-                chat: chat_id.to_owned(),
-                problem: format!("end date {ended_on:?} is not a date of the form YYYY-MM-DD"),
-            });
+            return Err(invalid(format!(
+                "end date {ended_on:?} is not a date of the form YYYY-MM-DD"
+            )));
+        }
+        if let Some(active) = self.active_plan(chat_id)?
+            && ended_on < active.start_date.as_str()
+        {
+            return Err(invalid(format!(
+                "end date {ended_on} is before the plan's start date {}",
+                active.start_date
+            )));
         }
         let n = self
             .conn
@@ -628,12 +802,38 @@ impl Store {
         import::members(&self.conn, pk).db(&self.path)
     }
 
-    fn chat_by_pk(&self, pk: i64) -> Result<Option<(ChatInfo, ChatExtra)>> {
+    /// The distinct notes of the imports that added events to the chat, in import order.
+    fn notes(&self, pk: i64) -> Result<Vec<String>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT notes FROM import_chat WHERE chat = ?1 AND added > 0 AND notes <> ''
+                 ORDER BY import",
+            )
+            .db(&self.path)?;
+        let rows = stmt
+            .query_map([pk], |r| r.get::<_, String>(0))
+            .db(&self.path)?
+            .collect::<rusqlite::Result<Vec<String>>>()
+            .db(&self.path)?;
+        let mut notes: Vec<String> = Vec::new();
+        for n in rows.iter().flat_map(|r| r.split('\n')) {
+            if !n.is_empty() && !notes.iter().any(|x| x == n) {
+                notes.push(n.to_owned());
+            }
+        }
+        Ok(notes)
+    }
+
+    fn chat_by_pk(&self, pk: i64) -> Result<Option<ChatInfo>> {
         let row = self
             .conn
             .query_row(
                 "SELECT id, source, title, me, me_hint, n_events, n_messages, first_ts, last_ts,
-                        (SELECT max(data_end) FROM import_chat WHERE chat = chat.pk)
+                        (SELECT data_end FROM import_chat WHERE chat = chat.pk
+                          ORDER BY data_end DESC, import DESC LIMIT 1),
+                        (SELECT data_end_source FROM import_chat WHERE chat = chat.pk
+                          ORDER BY data_end DESC, import DESC LIMIT 1)
                  FROM chat WHERE pk = ?1",
                 [pk],
                 |r| {
@@ -648,16 +848,36 @@ impl Store {
                         r.get::<_, Option<i64>>(7)?,
                         r.get::<_, Option<i64>>(8)?,
                         r.get::<_, Option<i64>>(9)?,
+                        r.get::<_, Option<String>>(10)?,
                     ))
                 },
             )
             .optional()
             .db(&self.path)?;
-        let Some((id, source, title, me, me_hint, n_events, n_messages, first, last, data_end)) =
-            row
+        let Some((
+            id,
+            source,
+            title,
+            me,
+            me_hint,
+            n_events,
+            n_messages,
+            first,
+            last,
+            data_end,
+            data_end_source,
+        )) = row
         else {
             return Ok(None);
         };
+        let data_end_source = match data_end_source {
+            None => None,
+            Some(s) => Some(DataEndSource::parse(&s).ok_or_else(|| StoreError::Corrupt {
+                path: self.path.clone(),
+                what: format!("data end source {s:?} of chat {id}"),
+            })?),
+        };
+        let notes = self.notes(pk)?;
         let source = Source::parse(&source).ok_or_else(|| StoreError::Corrupt {
             path: self.path.clone(),
             what: format!("source {source:?} of chat {id}"),
@@ -666,27 +886,22 @@ impl Store {
         let me = me
             .and_then(|i| usize::try_from(i).ok())
             .and_then(|i| participants.get(i).cloned());
-        Ok(Some((
-            ChatInfo {
-                id,
-                title,
-                sources: vec![source],
-                participants,
-                me,
-                messages: to_u64(n_messages),
-                events: to_u64(n_events),
-                first,
-                last,
-                data_end,
-            },
-            ChatExtra { me_hint },
-        )))
+        Ok(Some(ChatInfo {
+            id,
+            title,
+            sources: vec![source],
+            participants,
+            me,
+            me_hint,
+            messages: to_u64(n_messages),
+            events: to_u64(n_events),
+            first,
+            last,
+            data_end,
+            data_end_source,
+            notes,
+        }))
     }
-}
-
-/// Stored chat fields that [`ChatInfo`] does not expose.
-struct ChatExtra {
-    me_hint: Option<String>,
 }
 
 fn to_u64(v: i64) -> u64 {

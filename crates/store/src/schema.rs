@@ -140,6 +140,23 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (plan, ord)
     ) WITHOUT ROWID;
     "#,
+    // Version 2: where each import's data end came from (METRICS.md "Data end": the export's
+    // own time, the file's modification time or the last event) and the whole-file warnings
+    // of each import, kept per chat for the report. Rows of version 1 get the source their
+    // data end was taken from (version 1 used the export's time, else the later of the
+    // modification time and the last event). Plans need no change: version 1 already keeps
+    // ended plans; only the code deleted a replaced one.
+    r#"
+    ALTER TABLE import_chat ADD COLUMN data_end_source TEXT;
+    ALTER TABLE import_chat ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+    UPDATE import_chat SET data_end_source = CASE
+        WHEN data_end IS NULL THEN NULL
+        WHEN exported_at IS NOT NULL AND data_end = exported_at THEN 'export'
+        WHEN data_end = (SELECT modified FROM import WHERE import.id = import_chat.import)
+            THEN 'file_modified'
+        ELSE 'last_event'
+    END;
+    "#,
 ];
 
 /// The schema version this build writes and understands.

@@ -1,7 +1,10 @@
 //! Integration tests of the store through its public API, on real database files.
 
-use walkaway_model::{Activity, ActivityKind, Events, Kind, NewEvent, Parsed, ParsedChat, Source};
-use walkaway_store::{ImportMeta, Plan, Store, StoreError};
+use walkaway_model::{
+    Activity, ActivityKind, Diagnostic, Events, Kind, NewEvent, Parsed, ParsedChat, Severity,
+    Source,
+};
+use walkaway_store::{DataEndSource, ImportMeta, Plan, Store, StoreError};
 
 fn meta(path: &str, hash: &str) -> ImportMeta {
     ImportMeta {
@@ -563,7 +566,7 @@ fn plan(start: &str, accounts: &[&str]) -> Plan {
 }
 
 #[test]
-fn plans_start_replace_and_end() {
+fn plans_keep_their_history() {
     let (_dir, mut store) = temp_store();
     let s = store
         .import(&meta("a.txt", "h"), &parsed(vec![chat(&["Ana", "Ben"], 4)]))
@@ -571,31 +574,170 @@ fn plans_start_replace_and_end() {
     let id = s.chats[0].chat_id.clone();
     assert_eq!(store.active_plan(&id).unwrap(), None);
     assert!(!store.end_plan(&id, "2024-03-01").unwrap());
+    assert!(store.plans(None).unwrap().is_empty());
 
-    store
+    let first = store
         .start_plan(&id, &plan("2024-03-01", &["ben.ig", "ben2"]))
         .unwrap();
     assert_eq!(
         store.active_plan(&id).unwrap(),
         Some(plan("2024-03-01", &["ben.ig", "ben2"]))
     );
-    // A new plan replaces the active one.
+    // A second plan is refused while one is active: nothing is lost silently.
     let mut replacement = plan("2024-04-10", &[]);
     replacement.window_days = 21;
-    store.start_plan(&id, &replacement).unwrap();
-    assert_eq!(store.active_plan(&id).unwrap(), Some(replacement));
+    let err = store.start_plan(&id, &replacement).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::ActivePlan { start_date, .. } if start_date == "2024-03-01"),
+        "{err:?}"
+    );
+    assert_eq!(store.plans(Some(&id)).unwrap().len(), 1);
+    // Replacing ends the old plan (kept, with its accounts) and starts the new one.
+    let second = store.replace_plan(&id, &replacement, "2024-04-09").unwrap();
+    assert_ne!(first, second);
+    assert_eq!(store.active_plan(&id).unwrap(), Some(replacement.clone()));
+    let all = store.plans(Some(&id)).unwrap();
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].id, first);
+    assert_eq!(all[0].chat_id, id);
+    assert_eq!(all[0].plan.ended_on.as_deref(), Some("2024-04-09"));
+    assert_eq!(all[0].plan.partner_accounts, vec!["ben.ig", "ben2"]);
+    assert_eq!(all[1].id, second);
+    assert_eq!(store.plan(first).unwrap().unwrap(), all[0]);
+    assert_eq!(store.plan(9999).unwrap(), None);
+    assert_eq!(store.plans(None).unwrap(), all);
 
+    // An end before the plan's start is refused; the plan stays active.
+    let err = store.end_plan(&id, "2024-04-01").unwrap_err();
+    assert!(err.to_string().contains("2024-04-10"), "{err}");
+    assert!(store.active_plan(&id).unwrap().is_some());
     assert!(store.end_plan(&id, "2024-05-01").unwrap());
     assert_eq!(store.active_plan(&id).unwrap(), None);
     assert!(!store.end_plan(&id, "2024-05-02").unwrap());
+    assert_eq!(store.plans(Some(&id)).unwrap().len(), 2);
+    // Replacing with nothing active simply starts.
+    store
+        .replace_plan(&id, &plan("2024-06-01", &[]), "2024-05-31")
+        .unwrap();
+    assert_eq!(store.plans(None).unwrap().len(), 3);
 
     let err = store.start_plan(&id, &plan("2024-02-30", &[])).unwrap_err();
     assert!(err.to_string().contains("2024-02-30"), "{err}");
     let mut zero = plan("2024-02-01", &[]);
     zero.window_days = 0;
-    assert!(store.start_plan(&id, &zero).is_err());
+    assert!(store.replace_plan(&id, &zero, "2024-01-31").is_err());
     assert!(store.end_plan(&id, "tomorrow").is_err());
     assert!(store.start_plan("nope", &plan("2024-02-01", &[])).is_err());
+}
+
+/// A version-1 database (before data-end sources, import notes and plan history) opens with
+/// every plan, chat and data end intact.
+#[test]
+fn migration_from_version_1_keeps_plans_and_data_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("w.db");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(walkaway_store::schema::MIGRATIONS[0])
+            .unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 1; PRAGMA application_id = {};
+             INSERT INTO import (id, path, file_hash, bytes, format, tz, modified, imported_at)
+                  VALUES (1, 'a.txt', 'h', 1, 'whatsapp', 'UTC', 5000, 1),
+                         (2, 'b.txt', 'h2', 1, 'whatsapp', 'UTC', NULL, 2);
+             INSERT INTO chat (pk, id, source, title, n_events, n_messages, first_ts, last_ts)
+                  VALUES (1, 'wa-1', 'whatsapp', 'One', 1, 1, 1000, 1000),
+                         (2, 'wa-2', 'whatsapp', 'Two', 1, 1, 1000, 3000),
+                         (3, 'wa-3', 'whatsapp', 'Three', 1, 1, 1000, 3000);
+             INSERT INTO import_chat (import, chat, added, present, exported_at, data_end)
+                  VALUES (1, 1, 1, 0, NULL, 5000), (2, 2, 1, 0, 4000, 4000),
+                         (2, 3, 1, 0, NULL, 3000);
+             INSERT INTO plan (id, chat, start_date, window_days, fast_reply_minutes, created_at, ended_on)
+                  VALUES (1, 1, '2024-01-01', 14, 30, 1, '2024-01-20'),
+                         (2, 1, '2024-02-01', 7, 20, 2, NULL);
+             INSERT INTO plan_account (plan, ord, account) VALUES (2, 0, 'ben.ig');",
+            walkaway_store::schema::APPLICATION_ID
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(
+        store.schema_version().unwrap(),
+        walkaway_store::schema::latest_version()
+    );
+    let plans = store.plans(None).unwrap();
+    assert_eq!(plans.len(), 2);
+    assert_eq!(plans[0].plan.ended_on.as_deref(), Some("2024-01-20"));
+    assert_eq!(plans[1].plan.partner_accounts, vec!["ben.ig"]);
+    let source = |id: &str| {
+        let c = store.chat(id).unwrap().unwrap();
+        (c.data_end, c.data_end_source)
+    };
+    assert_eq!(
+        source("wa-1"),
+        (Some(5000), Some(DataEndSource::FileModified))
+    );
+    assert_eq!(source("wa-2"), (Some(4000), Some(DataEndSource::Export)));
+    assert_eq!(source("wa-3"), (Some(3000), Some(DataEndSource::LastEvent)));
+    assert!(store.chat("wa-1").unwrap().unwrap().notes.is_empty());
+}
+
+#[test]
+fn whole_file_warnings_are_kept_per_chat_as_notes() {
+    let (_dir, mut store) = temp_store();
+    let mut p = parsed(vec![chat(&["Ana", "Ben"], 4)]);
+    let diag = |severity, line: u32, message: &str| Diagnostic {
+        severity,
+        line,
+        message: message.to_owned(),
+    };
+    p.diagnostics = vec![
+        diag(
+            Severity::Warning,
+            0,
+            "date order is ambiguous; read as d/m/y",
+        ),
+        diag(Severity::Warning, 3, "a line-level warning"),
+        diag(Severity::Note, 0, "a note about the whole file"),
+    ];
+    let s = store.import(&meta("a.txt", "h"), &p).unwrap();
+    let id = s.chats[0].chat_id.clone();
+    let notes = store.chat(&id).unwrap().unwrap().notes;
+    assert_eq!(notes, vec!["date order is ambiguous; read as d/m/y"]);
+    // Importing the same file again does not repeat them; a longer export's own notes join.
+    store.import(&meta("a.txt", "h"), &p).unwrap();
+    let mut longer = parsed(vec![chat(&["Ana", "Ben"], 6)]);
+    longer.diagnostics = vec![
+        diag(
+            Severity::Warning,
+            0,
+            "date order is ambiguous; read as d/m/y",
+        ),
+        diag(
+            Severity::Warning,
+            0,
+            "3 more lines before the first message header were ignored",
+        ),
+    ];
+    store.import(&meta("b.txt", "h2"), &longer).unwrap();
+    assert_eq!(
+        store.chat(&id).unwrap().unwrap().notes,
+        vec![
+            "date order is ambiguous; read as d/m/y",
+            "3 more lines before the first message header were ignored"
+        ]
+    );
+}
+
+#[test]
+fn me_hint_is_visible_in_chat_info() {
+    let (_dir, mut store) = temp_store();
+    let mut c = chat(&["Ana", "Ben"], 4);
+    c.me_hint = Some(1);
+    let s = store.import(&meta("a.txt", "h"), &parsed(vec![c])).unwrap();
+    let info = store.chat(&s.chats[0].chat_id).unwrap().unwrap();
+    assert_eq!(info.me, None);
+    assert_eq!(info.me_hint.as_deref(), Some("Ben"));
 }
 
 fn like(ts: i64, target: Option<&str>, url: Option<&str>) -> Activity {
@@ -717,6 +859,67 @@ fn data_end_prefers_the_exports_own_timestamp() {
     assert_eq!(
         store.chat(&id).unwrap().unwrap().data_end,
         Some(last + 7_200_000)
+    );
+    assert_eq!(
+        store.chat(&id).unwrap().unwrap().data_end_source,
+        Some(DataEndSource::Export)
+    );
+}
+
+/// METRICS.md "Data end": the export's own time, else the file's modification time, else the
+/// last event; a moment before the last event cannot be the data end.
+#[test]
+fn data_end_says_where_it_came_from() {
+    use walkaway_store::data_end;
+    assert_eq!(data_end(None, None, None), None);
+    assert_eq!(
+        data_end(None, None, Some(10)),
+        Some((10, DataEndSource::LastEvent))
+    );
+    assert_eq!(
+        data_end(None, Some(20), Some(10)),
+        Some((20, DataEndSource::FileModified))
+    );
+    assert_eq!(
+        data_end(None, Some(5), Some(10)),
+        Some((10, DataEndSource::LastEvent))
+    );
+    assert_eq!(
+        data_end(Some(15), Some(20), Some(10)),
+        Some((15, DataEndSource::Export))
+    );
+    assert_eq!(
+        data_end(Some(5), Some(20), Some(10)),
+        Some((20, DataEndSource::FileModified))
+    );
+    assert_eq!(
+        data_end(Some(5), None, Some(10)),
+        Some((10, DataEndSource::LastEvent))
+    );
+    assert_eq!(
+        data_end(None, Some(20), None),
+        Some((20, DataEndSource::FileModified))
+    );
+
+    let (_dir, mut store) = temp_store();
+    let c = chat(&["Ana", "Ben"], 10);
+    let last = c.events.last().unwrap().ts;
+    let s = store
+        .import(&meta("a.txt", "h1"), &parsed(vec![c.clone()]))
+        .unwrap();
+    let id = s.chats[0].chat_id.clone();
+    let info = || store.chat(&id).unwrap().unwrap();
+    assert_eq!(
+        (info().data_end, info().data_end_source),
+        (Some(last), Some(DataEndSource::LastEvent))
+    );
+    let mut m = meta("a.txt", "h1");
+    m.modified = Some(last + 1000);
+    store.import(&m, &parsed(vec![c])).unwrap();
+    let info = store.chat(&id).unwrap().unwrap();
+    assert_eq!(
+        (info.data_end, info.data_end_source),
+        (Some(last + 1000), Some(DataEndSource::FileModified))
     );
 }
 
