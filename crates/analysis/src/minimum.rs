@@ -22,9 +22,10 @@ pub const BALANCE_CONVERSATIONS: u64 = 50;
 /// The forecast median: partner reach-outs (METRICS.md fixes 5).
 pub const REACH_OUTS: u64 = 5;
 
-/// Why a figure with `n` observations of `what` is withheld, or None when `n` reaches `min`.
+/// Why a figure with `n` observations of `what` (a plural noun, e.g. "replies") is withheld,
+/// or None when `n` reaches `min`.
 pub fn null_reason(n: u64, min: u64, what: &str) -> Option<String> {
-    (n < min).then(|| format!("too little data (n = {n} {what}; at least {min} needed)"))
+    (n < min).then(|| format!("too little data ({what}: {n}; at least {min} needed)"))
 }
 
 #[cfg(test)]
@@ -35,7 +36,7 @@ mod tests {
     fn reasons() {
         assert_eq!(
             null_reason(3, REPLIES, "replies").as_deref(),
-            Some("too little data (n = 3 replies; at least 6 needed)")
+            Some("too little data (replies: 3; at least 6 needed)")
         );
         assert_eq!(null_reason(6, REPLIES, "replies"), None);
     }

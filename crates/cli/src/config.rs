@@ -524,22 +524,6 @@ pub fn settle(
                     .unwrap_or(30),
             ) * 60_000,
         });
-        if partner.is_none() {
-            let title = if chat.title.is_empty() {
-                "this chat"
-            } else {
-                chat.title
-            };
-            let msg = format!(
-                "a step-back needs a two-person chat; \"{title}\" has {} participants",
-                chat.people.len()
-            );
-            return Err(if knobs.stepback.is_some() {
-                usage(format!("--stepback: {msg}"))
-            } else {
-                anyhow!(msg)
-            });
-        }
     } else if knobs.window.is_some() || knobs.fast_reply.is_some() {
         return Err(usage(
             "--window and --fast-reply need --stepback DATE (or a stored plan)",
@@ -547,6 +531,20 @@ pub fn settle(
     }
 
     let mut notes = Vec::new();
+    // A group gets its report with the reason at the top (the method is about one person);
+    // a step-back asked for it is skipped with a note, not refused.
+    if partner.is_none() && cfg.stepback.take().is_some() {
+        let title = if chat.title.is_empty() {
+            "this chat"
+        } else {
+            chat.title
+        };
+        notes.push(format!(
+            "note: no step-back for \"{title}\": it is a group of {} people, and the step-back \
+             is measured in a two-person chat",
+            chat.people.len()
+        ));
+    }
     let (accounts, activity) = if cfg.stepback.is_none() {
         if !knobs.instagram.is_empty() {
             notes.push(

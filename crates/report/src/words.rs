@@ -107,7 +107,7 @@ impl DataEnd {
             _ => AsOfSource::LastEvent,
         };
         DataEnd {
-            day: end_day(&r.parameters.as_of),
+            day: end_day(&r.parameters.as_of, &r.parameters.tz, source),
             source,
         }
     }
@@ -131,16 +131,20 @@ impl DataEnd {
     }
 }
 
-/// The local day of an RFC 3339 UTC instant is not known here; the report's `as_of` is the
-/// exclusive end of the data, so the last covered day is the day before a midnight end.
-fn end_day(as_of: &str) -> String {
-    let Ok(ts) = as_of.parse::<jiff::Timestamp>() else {
+/// The local day (YYYY-MM-DD in the report's zone) of the data end. `--as-of DATE` ends the
+/// data at the next midnight, so its last covered day is the day before that instant; the other
+/// sources are instants inside their day.
+fn end_day(as_of: &str, tz: &str, source: AsOfSource) -> String {
+    let Ok(mut ts) = as_of.parse::<jiff::Timestamp>() else {
         return as_of.get(..10).unwrap_or(as_of).to_string();
     };
-    let before = ts
-        .checked_sub(jiff::SignedDuration::from_millis(1))
-        .unwrap_or(ts);
-    before.to_string().get(..10).unwrap_or("").to_string()
+    if source == AsOfSource::AsOfFlag {
+        ts = ts
+            .checked_sub(jiff::SignedDuration::from_millis(1))
+            .unwrap_or(ts);
+    }
+    let zone = jiff::tz::TimeZone::get(tz).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(zone).date().to_string()
 }
 
 /// "You" for the user, the name for anyone else.
@@ -177,6 +181,7 @@ fn evidence(title: String, items: Vec<Item>) -> Block {
 
 fn times(n: u64) -> String {
     match n {
+        0 => "never".to_string(),
         1 => "once".to_string(),
         2 => "twice".to_string(),
         n => format!("{} times", thousands(n)),
@@ -348,20 +353,32 @@ fn two_sided(r: &Report, them: &str) -> Section {
         ))),
     }
     // Reply speed: the typical (median) reply of each side.
-    let speed = |name: &str| -> String {
-        match r.replies.get(name) {
-            Some(rep) => match rep.median_seconds {
-                Some(m) => format!("within about {}", human(m)),
-                None => format!("— too few replies to tell (n = {})", rep.count),
-            },
-            None => "— no replies".to_string(),
-        }
-    };
-    b.push(Block::Text(format!(
-        "Typical reply time: you {}; {them} {}.",
-        speed(&r.me),
-        speed(them)
-    )));
+    let median = |name: &str| r.replies.get(name).and_then(|x| x.median_seconds);
+    let replies = |name: &str| r.replies.get(name).map_or(0, |x| x.count);
+    b.push(Block::Text(match (median(&r.me), median(them)) {
+        (Some(x), Some(y)) => format!(
+            "Typical reply time: you within about {}; {them} within about {}.",
+            human(x),
+            human(y)
+        ),
+        (Some(x), None) => format!(
+            "Typical reply time: you within about {}; {them}: too few replies to tell ({}).",
+            human(x),
+            replies(them)
+        ),
+        (None, Some(y)) => format!(
+            "Typical reply time: {them} within about {}; you: too few replies to tell ({}).",
+            human(y),
+            replies(&r.me)
+        ),
+        (None, None) => format!(
+            "Typical reply time: too few replies to tell yet (you {}, {them} {}; at least {} \
+             each are needed).",
+            replies(&r.me),
+            replies(them),
+            walkaway_analysis::minimum::REPLIES
+        ),
+    }));
     let rate = |name: &str| r.replies.get(name).and_then(|x| x.reply_rate);
     match (rate(&r.me), rate(them)) {
         (Some(mine), Some(theirs)) => b.push(Block::Text(format!(
@@ -375,32 +392,64 @@ fn two_sided(r: &Report, them: &str) -> Section {
         )),
     }
     let get = |m: &std::collections::BTreeMap<String, u64>, k: &str| m.get(k).copied().unwrap_or(0);
-    if let (Some(Some(w)), Some(Some(q))) = (
+    let enough = c.count >= walkaway_analysis::minimum::SHARE;
+    let (my_words, their_words) = (
+        get(&r.messages.words_by, &r.me),
+        get(&r.messages.words_by, them),
+    );
+    let (my_q, their_q) = (
+        get(&r.messages.questions_by, &r.me),
+        get(&r.messages.questions_by, them),
+    );
+    match (
         r.balance.components.get("words"),
         r.balance.components.get("questions"),
     ) {
-        b.push(Block::Text(format!(
+        (Some(Some(w)), Some(Some(q))) if enough => b.push(Block::Text(format!(
             "You wrote {} of the words ({} vs {}) and asked {} of the questions ({} vs {}).",
             pct(*w),
-            thousands(get(&r.messages.words_by, &r.me)),
-            thousands(get(&r.messages.words_by, them)),
+            thousands(my_words),
+            thousands(their_words),
             pct(*q),
-            thousands(get(&r.messages.questions_by, &r.me)),
-            thousands(get(&r.messages.questions_by, them)),
-        )));
+            thousands(my_q),
+            thousands(their_q),
+        ))),
+        _ => b.push(Block::Text(format!(
+            "Words: you wrote {}, {them} {}; questions: you asked {}, {them} {}.",
+            thousands(my_words),
+            thousands(their_words),
+            thousands(my_q),
+            thousands(their_q),
+        ))),
     }
-    b.push(Block::Text(format!(
-        "Writing again before getting an answer: you {}, {them} {}.",
-        times(get(&c.double_texts_by, &r.me)),
-        times(get(&c.double_texts_by, them)),
-    )));
+    let (my_dt, their_dt) = (
+        get(&c.double_texts_by, &r.me),
+        get(&c.double_texts_by, them),
+    );
+    b.push(Block::Text(if my_dt == 0 && their_dt == 0 {
+        "Writing again before getting an answer: neither of you did.".to_string()
+    } else {
+        format!(
+            "Writing again before getting an answer: you {}, {them} {}.",
+            times(my_dt),
+            times(their_dt),
+        )
+    }));
     if c.count > 0 {
         let share = |k: &str| get(&c.closed_by, k) as f64 / c.count as f64;
-        b.push(Block::Text(format!(
-            "Who sends the last message of a conversation: you in {}, {them} in {}.",
-            pct(share(&r.me)),
-            pct(share(them))
-        )));
+        b.push(Block::Text(if enough {
+            format!(
+                "Who sends the last message of a conversation: you in {}, {them} in {}.",
+                pct(share(&r.me)),
+                pct(share(them))
+            )
+        } else {
+            format!(
+                "Who sent the last message of a conversation: you {}, {them} {}.",
+                times(get(&c.closed_by, &r.me)),
+                times(get(&c.closed_by, them))
+            )
+        }));
     }
     if r.calls.has_call_data {
         let line = |k: &str| {
@@ -449,39 +498,57 @@ fn if_quiet(r: &Report, them: &str) -> Section {
             )));
             b.push(Block::Chart(Chart::Forecast));
         }
+        None if f.partner_reach_outs < walkaway_analysis::minimum::REACH_OUTS => {
+            b.push(Block::Lead(format!(
+                "No forecast yet: {them} has written first after a silence {} so far, and at \
+                 least {} times are needed to say how long {them} usually takes.",
+                times(f.partner_reach_outs),
+                walkaway_analysis::minimum::REACH_OUTS
+            )))
+        }
         None => b.push(Block::Lead(format!(
-            "No forecast yet: {}.",
-            f.null_reason
-                .as_deref()
-                .unwrap_or("not enough data")
-                .trim_end_matches('.')
+            "No forecast: {them} wrote first after fewer than half of the silences the data can \
+             follow, so a typical waiting time cannot be given (it may be very long).",
         ))),
     }
     if f.silences > 0 {
+        let mut parts = Vec::new();
+        if f.partner_reach_outs > 0 {
+            parts.push(format!(
+                "{them} wrote first in {}",
+                thousands(f.partner_reach_outs)
+            ));
+        }
+        if f.user_reach_outs > 0 {
+            parts.push(format!(
+                "you wrote first in {}",
+                thousands(f.user_reach_outs)
+            ));
+        }
+        if f.censored_at_end > 0 {
+            parts.push(format!(
+                "{} still going at the end of the data",
+                thousands(f.censored_at_end)
+            ));
+        }
         b.push(Block::Text(format!(
-            "This comes from {} after a conversation ended: {them} wrote first in {}, you wrote \
-             first in {}{}.",
-            count(f.silences, "silence", "silences"),
-            thousands(f.partner_reach_outs),
-            thousands(f.user_reach_outs),
-            if f.censored_at_end > 0 {
-                format!(
-                    ", and {} still going at the end of the data",
-                    thousands(f.censored_at_end)
-                )
-            } else {
-                String::new()
-            }
+            "Silences after a conversation ended: {}; {}.",
+            thousands(f.silences),
+            parts.join(", ")
         )));
     }
     if let (Some(pm), Some(um)) = (f.as_usual.get("partner_first"), f.as_usual.get("you_first"))
         && let (Some(p), Some(u)) = (pm.get("24h"), um.get("24h"))
-        && f.partner_reach_outs >= 5
+        && f.partner_reach_outs >= walkaway_analysis::minimum::REACH_OUTS
     {
+        let lead = if u > p {
+            "What usually happens is different, because you often write first"
+        } else {
+            "What usually happens"
+        };
         b.push(Block::Text(format!(
-            "What usually happens is different, because you often write first: within a day \
-             of a conversation ending, {them} had written first after {} of silences and you \
-             after {}. The forecast above imagines you not writing at all.",
+            "{lead}: within a day of a conversation ending, {them} had written first after {} of \
+             silences and you after {}. The forecast above imagines you not writing at all.",
             pct(*p),
             pct(*u)
         )));
@@ -549,11 +616,17 @@ pub fn stepback_sentences(s: &Stepback, them: &str, end: &DataEnd) -> Vec<String
             ),
             None => format!("{them} wrote and called clearly more than usual."),
         },
-        "reached_out" => format!(
-            "{them} started a conversation {} since the start, the first {} after it.",
-            times(s.partner_reach_outs.len() as u64),
-            human(s.first_reach_out_hours.unwrap_or(0.0) * 3600.0)
-        ),
+        "reached_out" => match s.partner_reach_outs.len() {
+            1 => format!(
+                "{them} started a conversation {} after the start.",
+                human(s.first_reach_out_hours.unwrap_or(0.0) * 3600.0)
+            ),
+            n => format!(
+                "{them} started a conversation {} since the start, the first {} after it.",
+                times(n as u64),
+                human(s.first_reach_out_hours.unwrap_or(0.0) * 3600.0)
+            ),
+        },
         "replied_only" => {
             format!("{them} answered you but has not started a conversation since the start.")
         }
@@ -580,9 +653,13 @@ pub fn stepback_sentences(s: &Stepback, them: &str, end: &DataEnd) -> Vec<String
         out.push(match c {
             "insufficient_history" => format!(
                 "Whether this is different from {them}'s usual cannot be told: before the start, \
-                 {them} wrote first after a silence only {}; at least 5 are needed to know their \
-                 usual pattern.",
-                times(s.reach_outs_before)
+                 {them} {} after a silence, and at least {} times are needed to know their usual \
+                 pattern.",
+                match s.reach_outs_before {
+                    0 => "never wrote first".to_string(),
+                    n => format!("wrote first only {}", times(n)),
+                },
+                walkaway_analysis::stepback::MIN_BEFORE_REACH_OUTS
             ),
             "too_early" => {
                 if s.usual_median_hours
@@ -736,11 +813,14 @@ fn stepback_section(r: &Report, s: &Stepback, them: &str, end: &DataEnd) -> Sect
     }
     // Calls and Instagram: whether those rules could be checked.
     b.push(Block::Text(if s.call_data {
-        format!(
-            "Calls: {} from {them} since the start; the rule about their first call was \
-             checked.",
-            count(s.partner_calls_since, "call", "calls")
-        )
+        match s.partner_calls_since {
+            0 => format!("Calls: none from {them} since the start (this chat does record calls)."),
+            n => format!(
+                "Calls: {} from {them} since the start; whether you picked up their first call \
+                 was checked.",
+                count(n, "call", "calls")
+            ),
+        }
     } else {
         "Calls: this chat has no call records, so the rules about calling (not calling, not \
          picking up their first call) could not be checked."
@@ -977,7 +1057,7 @@ fn months(r: &Report) -> Option<Section> {
         blocks.push(Block::Chart(Chart::Monthly));
     }
     blocks.push(Block::Table { head, rows });
-    if r.monthly.iter().any(|m| m.null_reason.is_some()) {
+    if two && r.monthly.iter().any(|m| m.null_reason.is_some()) {
         blocks.push(Block::Note(format!(
             "\"-\" means too little data that month for the figure (fewer than {} \
              conversations, or fewer than {} replies).",
@@ -1208,11 +1288,10 @@ fn method(r: &Report, them: &str, end: &DataEnd) -> Section {
             ));
             if let Some(pu) = &s.pursuit {
                 t.push_str(&format!(
-                    " Contact rate: {} messages and calls in {:.1} days against {} in the {:.0} \
-                     days before{}.",
-                    pu.window_count,
+                    " Contact rate: {} in {:.1} days against {} in the {:.0} days before{}.",
+                    count(pu.window_count, "message or call", "messages and calls"),
                     pu.window_days,
-                    pu.baseline_count,
+                    thousands(pu.baseline_count),
                     pu.baseline_days,
                     pu.rate_ratio_lower95
                         .map(|l| format!(" (exact rate-ratio test, lower 95% bound {l:.2})"))

@@ -837,6 +837,64 @@ fn read_twice_if_needed<'h, R: Read>(
     }
 }
 
+/// Words that mark a system line naming a group ("X created group \"Name\"", "X changed the
+/// subject from \"A\" to \"B\"", and their translations): the group's name is its last quoted
+/// part.
+const GROUP_NAME_MARKS: &[&str] = &[
+    "created group",
+    "changed the subject",
+    "changed the group name",
+    "changed this group's name",
+    "group name",
+    "gruppe",
+    "betreff",
+    "grupo",
+    "asunto",
+    "groupe",
+    "sujet",
+    "gruppo",
+    "oggetto",
+    "assunto",
+];
+
+/// The group's name from the latest system line that names it, when the export has one.
+fn group_name(chat: &ParsedChat) -> Option<String> {
+    chat.events
+        .iter_texts()
+        .filter_map(|(e, text)| {
+            if e.kind != Kind::System || chat.people.len() < 3 {
+                return None;
+            }
+            let lower = text.to_lowercase();
+            if !GROUP_NAME_MARKS.iter().any(|m| lower.contains(m)) {
+                return None;
+            }
+            last_quoted(text)
+        })
+        .last()
+}
+
+/// The last part of `text` between quotes (straight, curly, low-high or guillemets).
+fn last_quoted(text: &str) -> Option<String> {
+    const PAIRS: [(char, char); 5] = [
+        ('"', '"'),
+        ('\u{201C}', '\u{201D}'),
+        ('\u{201E}', '\u{201C}'),
+        ('\u{00AB}', '\u{00BB}'),
+        ('\u{201C}', '\u{201C}'),
+    ];
+    PAIRS
+        .iter()
+        .filter_map(|&(open, close)| {
+            let end = text.rfind(close)?;
+            let start = text.get(..end)?.rfind(open)?;
+            let name = text.get(start + open.len_utf8()..end)?.trim();
+            (!name.is_empty()).then(|| (end, name.to_owned()))
+        })
+        .max_by_key(|(end, _)| *end)
+        .map(|(_, name)| name)
+}
+
 /// The chat of a finished reading, titled. `diagnostics` are in order already.
 fn finish_chat(
     file_name: Option<&str>,
@@ -854,6 +912,7 @@ fn finish_chat(
     }
     chat.title = file_name
         .and_then(title_from_file_name)
+        .or_else(|| group_name(&chat))
         .or_else(|| (!chat.people.is_empty()).then(|| chat.people.join(", ")));
     WhatsAppChat {
         chat,
@@ -1152,3 +1211,28 @@ fn count_lines(bytes: Option<&[u8]>) -> u32 {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod group_name_tests {
+    use super::*;
+
+    #[test]
+    fn a_group_is_titled_by_the_name_its_system_lines_give() {
+        // Issue 7: a group's title was its member list.
+        let text = "01/09/2026, 10:00 - Dave created group \"Friday climbing\"\n\
+                    01/09/2026, 10:01 - Dave: who is in?\n\
+                    01/09/2026, 10:02 - Alex: me\n\
+                    01/09/2026, 10:03 - Priya: me too\n\
+                    02/09/2026, 10:00 - Priya changed the subject from \"Friday climbing\" to \"Climbing 🧗\"\n";
+        let got = parse(text, &Options::default());
+        assert_eq!(got.chat.title.as_deref(), Some("Climbing 🧗"));
+        // A two-person chat is never titled from a quoted message.
+        let two = "01/09/2026, 10:01 - Dave: who is in?\n01/09/2026, 10:02 - Alex: me\n";
+        assert_eq!(
+            parse(two, &Options::default()).chat.title.as_deref(),
+            Some("Dave, Alex")
+        );
+        assert_eq!(last_quoted("a «b» c"), Some("b".into()));
+        assert_eq!(last_quoted("no quotes"), None);
+    }
+}

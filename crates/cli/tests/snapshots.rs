@@ -1,0 +1,141 @@
+//! The whole terminal report, snapshot-tested (insta), for the demo and for small edge cases: a
+//! tiny chat, a handful of messages, a step-back with no data after it yet, a group, and a
+//! data end taken from the file's date. Every wording change shows up here for review, so
+//! that no sentence reaches a worried reader unread (issue 7).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use assert_cmd::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// Runs `walkaway report ARGS` on a fresh database and returns stdout (the report only).
+fn report(dir: &Path, args: &[&str]) -> String {
+    let out = Command::cargo_bin("walkaway")
+        .unwrap()
+        .env("WALKAWAY_DB", dir.join("w.db"))
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .arg("report")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Writes a chat file dated `saved` (seconds after 2026-01-01T00:00Z).
+fn chat(dir: &Path, name: &str, text: &str, saved_days: u64) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    let base = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+    let f = std::fs::File::options().write(true).open(&p).unwrap();
+    f.set_modified(base + Duration::from_secs(saved_days * 86_400))
+        .unwrap();
+    p
+}
+
+#[test]
+fn demo_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("examples/demo");
+    let text = report(
+        dir.path(),
+        &[
+            demo.to_str().unwrap(),
+            "--tz",
+            "UTC",
+            "--as-of",
+            "2026-10-31",
+            "--stepback",
+            "2026-10-01",
+            "--instagram",
+            "sam.rivera",
+        ],
+    );
+    insta::assert_snapshot!("demo", text);
+}
+
+const ONE: &str = "2026-10-01, 10:00 - Alex: hi, are you free later?\n\
+                   2026-10-01, 10:00 - Sam: yes!\n";
+
+#[test]
+fn one_conversation() {
+    // Issue 7: "Strong imbalance … +1.00, 95% CI +1.00 to +1.00", "half within 27 s–27 s".
+    let dir = tempfile::tempdir().unwrap();
+    let p = chat(dir.path(), "WhatsApp Chat with Sam.txt", ONE, 273);
+    let text = report(dir.path(), &[p.to_str().unwrap(), "--me", "Alex"]);
+    insta::assert_snapshot!("one_conversation", text);
+}
+
+const FOUR: &str = "2026-10-01, 10:00 - Alex: hi, are you free later?\n\
+                    2026-10-01, 10:01 - Sam: yes!\n\
+                    2026-10-03, 18:00 - Sam: where are you?\n\
+                    2026-10-03, 18:05 - Alex: home\n";
+
+#[test]
+fn four_messages_with_a_step_back_and_a_file_date() {
+    // The file was saved on 2026-11-30, eight weeks after the last message: every verdict that
+    // depends on that says so. One "where are you?" is listed calmly, with no helpline banner.
+    let dir = tempfile::tempdir().unwrap();
+    let p = chat(dir.path(), "WhatsApp Chat with Sam.txt", FOUR, 333);
+    let text = report(
+        dir.path(),
+        &[
+            p.to_str().unwrap(),
+            "--me",
+            "Alex",
+            "--stepback",
+            "2026-10-02",
+        ],
+    );
+    assert!(!text.contains("helpline"));
+    insta::assert_snapshot!("four_messages_step_back", text);
+}
+
+#[test]
+fn no_data_after_the_step_back_yet() {
+    // Issue 7: "the data ends before the step-back starts" *and* "as usual".
+    let dir = tempfile::tempdir().unwrap();
+    let p = chat(dir.path(), "WhatsApp Chat with Sam.txt", FOUR, 276);
+    let text = report(
+        dir.path(),
+        &[
+            p.to_str().unwrap(),
+            "--me",
+            "Alex",
+            "--stepback",
+            "2026-10-20",
+            "--as-of",
+            "2026-10-05",
+        ],
+    );
+    assert!(!text.contains("as usual") && !text.contains("nothing has clearly changed"));
+    insta::assert_snapshot!("no_data_yet", text);
+}
+
+const GROUP: &str = "2026-09-01, 10:00 - Dave created group \"Friday climbing\"\n\
+                     2026-09-01, 10:00 - Dave added Alex\n\
+                     2026-09-01, 10:01 - Dave: who is in for friday?\n\
+                     2026-09-01, 10:03 - Alex: me!\n\
+                     2026-09-01, 10:04 - Priya: me too\n\
+                     2026-09-01, 10:05 - Dave removed Tom\n\
+                     2026-09-02, 18:00 - Priya: see you there\n\
+                     2026-09-02, 18:02 - Dave: great\n";
+
+#[test]
+fn a_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = chat(dir.path(), "chat.txt", GROUP, 244);
+    let text = report(dir.path(), &[p.to_str().unwrap(), "--me", "Alex"]);
+    assert!(text.contains("\"Friday climbing\""));
+    assert!(!text.contains("Dave, Alex"));
+    insta::assert_snapshot!("group", text);
+}
