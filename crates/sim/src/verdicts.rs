@@ -34,7 +34,7 @@ pub const WINDOW_DAYS: u32 = 14;
 pub const DATA_ENDS_HOURS: [i64; 12] = [-48, 0, 6, 24, 48, 72, 120, 168, 240, 336, 504, 720];
 
 /// Histories per scenario evaluated at every data end, by default (seeds 1..=N).
-pub const DEFAULT_SEEDS: u64 = 200;
+pub const DEFAULT_SEEDS: u64 = 300;
 
 /// How a wait with no reach-out since D is called `later`.
 #[derive(Clone, Copy, Debug, PartialEq)]
