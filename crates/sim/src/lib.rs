@@ -15,6 +15,7 @@ pub mod rng;
 pub mod sim;
 pub mod text;
 pub mod validate;
+pub mod verdicts;
 pub mod whatsapp;
 
 pub use sim::{Clock, Injection, Params, Persona, Scenario, Sim, Truth, generate};

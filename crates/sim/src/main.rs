@@ -12,7 +12,7 @@ use walkaway_sim::{Scenario, demo, generate, presets, whatsapp};
 const USAGE: &str = "usage:
   walkaway-sim demo --out DIR
   walkaway-sim generate --scenario NAME [--seed N] --out FILE
-  walkaway-sim validate [--seeds N] [--gap MINUTES]
+  walkaway-sim validate [--seeds N] [--gap MINUTES] [--elapsed-seeds N]
   walkaway-sim minimums [--reps N] [--seed S] [--bootstrap-reps N]
 scenarios: sooner, as_before, later, never, monitoring, pursuit";
 
@@ -28,6 +28,8 @@ enum Cmd {
     Validate {
         seeds: u64,
         gap: Option<i64>,
+        /// Histories per scenario evaluated at every data end (0: skip that section).
+        elapsed_seeds: u64,
     },
     Minimums {
         reps: u32,
@@ -41,6 +43,7 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
     let mut out = None;
     let mut seed = 1u64;
     let mut seeds = 300u64;
+    let mut elapsed_seeds = walkaway_sim::verdicts::DEFAULT_SEEDS;
     let mut scenario = None;
     let mut gap = None;
     let mut reps = walkaway_sim::minimums::DEFAULT_REPS;
@@ -63,6 +66,11 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
                 seeds = value()?
                     .parse()
                     .map_err(|_| "--seeds must be a non-negative integer".to_owned())?
+            }
+            "--elapsed-seeds" => {
+                elapsed_seeds = value()?
+                    .parse()
+                    .map_err(|_| "--elapsed-seeds must be a non-negative integer".to_owned())?
             }
             "--reps" => {
                 reps = value()?
@@ -104,7 +112,11 @@ fn parse(args: &[String]) -> Result<Cmd, String> {
             seed,
             out: out.ok_or("generate needs --out FILE")?,
         }),
-        "validate" => Ok(Cmd::Validate { seeds, gap }),
+        "validate" => Ok(Cmd::Validate {
+            seeds,
+            gap,
+            elapsed_seeds,
+        }),
         "minimums" => Ok(Cmd::Minimums {
             reps,
             seed,
@@ -140,9 +152,19 @@ fn run(cmd: Cmd) -> Result<(), String> {
                 t.expected_compared
             );
         }
-        Cmd::Validate { seeds, gap } => {
+        Cmd::Validate {
+            seeds,
+            gap,
+            elapsed_seeds,
+        } => {
             let table = walkaway_sim::validate::run(seeds, gap);
             print!("{}", table.markdown());
+            if elapsed_seeds > 0 {
+                // Always the adaptive G: the data end changes the messages G is chosen from,
+                // exactly as `--as-of` does in a report.
+                let by_end = walkaway_sim::verdicts::run(elapsed_seeds, &Scenario::ALL);
+                print!("\n{}", by_end.markdown());
+            }
         }
         Cmd::Minimums {
             reps,

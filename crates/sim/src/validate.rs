@@ -122,7 +122,7 @@ pub fn analyse(sim: &Sim, gap: Option<i64>) -> Option<Trial> {
 /// Partner messages after D that carry a monitoring line the scenario injected. The signal
 /// detector is validated on its own labelled sets; here the step-back logic is under test, so
 /// the injected lines are marked directly.
-fn monitoring_events(sim: &Sim) -> Vec<usize> {
+pub fn monitoring_events(sim: &Sim) -> Vec<usize> {
     let d = sim.truth.stepback.unwrap_or(i64::MAX);
     sim.chat
         .events

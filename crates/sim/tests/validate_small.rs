@@ -42,10 +42,16 @@ fn obvious_cases_are_recognised() {
             .all(|t| t.outcome == "reached_out" || t.outcome == "plan_not_kept"),
         "{same:?}"
     );
-    // Every history has plenty of partner reach-outs before D, so the forecast exists, and its
-    // interval covers the true median in most of them.
+    // Every history has plenty of partner reach-outs before D, so the forecast exists (its
+    // median is not reached in a few histories where the user broke most silences first:
+    // docs/simulation.md), and its interval covers the true median in most of them.
     assert!(r.trials.iter().all(|t| t.before_reach_outs >= 20));
-    assert!(r.trials.iter().all(|t| t.forecast_median.is_some()));
+    let with_median = r
+        .trials
+        .iter()
+        .filter(|t| t.forecast_median.is_some())
+        .count();
+    assert!(with_median >= 25, "{with_median} of 30 with a median");
     let (k, n) = r.coverage_given_interval();
     assert!(n >= 20 && k as f64 >= 0.8 * n as f64, "coverage {k}/{n}");
     let md = r.markdown();
