@@ -33,6 +33,9 @@ pub(crate) trait Reads {
     fn bytes(&mut self, c: &Candidate) -> Result<Vec<u8>, crate::ImportError>;
     /// When the file was written, if known.
     fn dated(&self, c: &Candidate) -> Option<Millis>;
+    /// Whether [`Reads::dated`] is the moment of the export (a zip entry's date, written when
+    /// the export was made) rather than a file date that copying may have changed.
+    fn dates_are_export_times(&self) -> bool;
 }
 
 /// What was read.
@@ -104,7 +107,9 @@ pub(crate) fn read_all(
             found.diagnostics.push(d);
         }
         for mut chat in out.chats {
-            chat.exported_at = crate::export_time(dated, &chat);
+            if src.dates_are_export_times() {
+                chat.exported_at = crate::export_time(dated, &chat);
+            }
             found.chats.push(chat);
         }
     }
@@ -157,7 +162,9 @@ pub(crate) fn read_all(
             });
             continue;
         }
-        chat.exported_at = crate::export_time(dated, &chat);
+        if src.dates_are_export_times() {
+            chat.exported_at = crate::export_time(dated, &chat);
+        }
         found.chats.push(chat);
     }
     if unknown_app > 0 {

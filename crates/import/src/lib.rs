@@ -661,6 +661,10 @@ impl dyi::Reads for DirReads<'_> {
             .and_then(|m| m.modified().ok())
             .and_then(millis)
     }
+
+    fn dates_are_export_times(&self) -> bool {
+        false
+    }
 }
 
 /// Reads a zip's JSON chat exports, one entry in memory at a time (within the archive's caps).
@@ -702,6 +706,10 @@ impl dyi::Reads for ZipReads<'_, '_> {
 
     fn dated(&self, c: &dyi::Candidate) -> Option<Millis> {
         self.entries.get(c.index)?.modified_in(&self.opts.tz)
+    }
+
+    fn dates_are_export_times(&self) -> bool {
+        true
     }
 }
 
