@@ -123,10 +123,11 @@ impl ThreadReader {
         }
         file.tally
             .finish(&format!("{name}: "), &mut self.diagnostics);
-        // Meta writes newest first: such a file is turned oldest first, so that after the
+        // Meta writes newest first: a file is turned oldest first (unless its times say it is
+        // already), so that after the
         // stable sort by time, ties keep the order in which they were written.
         if let (Some(first), Some(last)) = (file.first_ts, file.last_ts)
-            && first > last
+            && first >= last
             && let Some(&start) = self.file_starts.last()
             && let Some(events) = self.chat.events.get_mut(start..)
         {
