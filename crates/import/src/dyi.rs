@@ -26,9 +26,16 @@ pub(crate) struct Candidate {
 /// memory.
 pub(crate) trait Reads {
     /// Reads a Telegram export.
-    fn telegram(&mut self, c: &Candidate) -> Result<crate::telegram::TelegramExport, crate::ImportError>;
+    fn telegram(
+        &mut self,
+        c: &Candidate,
+    ) -> Result<crate::telegram::TelegramExport, crate::ImportError>;
     /// Reads one Meta thread file into `t`.
-    fn thread_file(&mut self, c: &Candidate, t: &mut ThreadReader) -> Result<(), crate::ImportError>;
+    fn thread_file(
+        &mut self,
+        c: &Candidate,
+        t: &mut ThreadReader,
+    ) -> Result<(), crate::ImportError>;
     /// The whole (small) file.
     fn bytes(&mut self, c: &Candidate) -> Result<Vec<u8>, crate::ImportError>;
     /// When the file was written, if known.
@@ -95,9 +102,10 @@ pub(crate) fn read_all(
             profile.get_or_insert(p);
         }
     }
-    for c in candidates.iter().filter(|c| {
-        matches!(c.shape, Shape::TelegramChat | Shape::TelegramAccount)
-    }) {
+    for c in candidates
+        .iter()
+        .filter(|c| matches!(c.shape, Shape::TelegramChat | Shape::TelegramAccount))
+    {
         let out = src.telegram(c)?;
         found.format.get_or_insert("telegram-json");
         let dated = src.dated(c);

@@ -268,10 +268,7 @@ impl Tally {
                 out.push(Diagnostic {
                     severity,
                     line: 0,
-                    message: format!(
-                        "{prefix}{} more records: {what}",
-                        count - listed.len()
-                    ),
+                    message: format!("{prefix}{} more records: {what}", count - listed.len()),
                 });
             }
         }
@@ -320,7 +317,8 @@ pub(crate) const MAX_MILLIS: i64 = 32_503_680_000_000;
 
 /// Seconds to milliseconds, when the instant is between 1970 and 3000.
 pub(crate) fn millis_of_seconds(s: i64) -> Option<i64> {
-    s.checked_mul(1000).filter(|&ms| (0..=MAX_MILLIS).contains(&ms))
+    s.checked_mul(1000)
+        .filter(|&ms| (0..=MAX_MILLIS).contains(&ms))
 }
 
 /// Scalars a lenient visitor accepts and reports as "not the expected shape": serde would
@@ -348,7 +346,6 @@ macro_rules! lenient_scalars {
     };
 }
 pub(crate) use lenient_scalars;
-
 
 /// A `messages` list read one record at a time: `each(index, record)` for every record, in
 /// order. A value that is not a list is skipped whole (and `each` never called).
@@ -405,10 +402,7 @@ mod tests {
             sniff(br#"{"about":"x","personal_information":{"user_id":1},"chats":{"list":[]}}"#),
             Shape::TelegramAccount
         );
-        assert_eq!(
-            sniff(br#"{"chats":{"list":[]}}"#),
-            Shape::TelegramAccount
-        );
+        assert_eq!(sniff(br#"{"chats":{"list":[]}}"#), Shape::TelegramAccount);
         assert_eq!(
             sniff(br#"{"participants":[{"name":"A"}],"messages":[{"sender_name":"A","timestamp_ms":1}]}"#),
             Shape::MetaThread
@@ -428,7 +422,10 @@ mod tests {
         assert_eq!(sniff(br#"{"profile_user":[]}"#), Shape::MetaProfile);
         assert_eq!(sniff(br#"{"likes_media_likes":[]}"#), Shape::Other);
         assert_eq!(sniff(br#"[1,2]"#), Shape::Other);
-        assert_eq!(sniff(b"{\"messages\":[{\"sender_name\":\"A\",\"time"), Shape::Other);
+        assert_eq!(
+            sniff(b"{\"messages\":[{\"sender_name\":\"A\",\"time"),
+            Shape::Other
+        );
         assert_eq!(sniff(b""), Shape::Other);
         // A cut-off head still decides once the first record is whole.
         assert_eq!(
@@ -447,6 +444,9 @@ mod tests {
         t.finish("chat 1: ", &mut out);
         assert_eq!(out.len(), 11);
         assert_eq!(out[0].message, "chat 1: record 1: has no date; skipped");
-        assert_eq!(out[10].message, "chat 1: 2 more records: has no date; skipped");
+        assert_eq!(
+            out[10].message,
+            "chat 1: 2 more records: has no date; skipped"
+        );
     }
 }

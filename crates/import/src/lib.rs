@@ -1,15 +1,16 @@
 //! Readers for chat exports: a path or bytes in, [`Parsed`] events and diagnostics out.
 //!
-//! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, an Instagram
-//! activity `.json`, a whole unpacked Instagram folder, an unpacked WhatsApp export. This crate decides what a file is (by
-//! content first, name second), reads it with the matching importer, and turns anything it
+//! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, a Telegram
+//! Desktop `result.json`, Messenger and Instagram threads and Instagram activity from Meta's
+//! "Download your information" (a `.json`, the folder or the zip), an unpacked WhatsApp export.
+//! This crate decides what a file is (by content first, name second; JSON by its keys only), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
 
 pub mod archive;
 mod dyi;
-mod json;
 pub mod instagram;
+mod json;
 pub mod meta;
 pub mod telegram;
 mod text;
@@ -518,7 +519,10 @@ fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
         }
     }
     let mut format = "instagram-activity";
-    if candidates.iter().any(|c| c.shape != json::Shape::MetaProfile) {
+    if candidates
+        .iter()
+        .any(|c| c.shape != json::Shape::MetaProfile)
+    {
         let mut src = DirReads {
             files: &files,
             opts,
@@ -964,7 +968,10 @@ fn read_zip(
         }
     }
     let mut json_format = None;
-    if candidates.iter().any(|c| c.shape != json::Shape::MetaProfile) {
+    if candidates
+        .iter()
+        .any(|c| c.shape != json::Shape::MetaProfile)
+    {
         let mut src = ZipReads {
             name,
             zip: &mut zip,

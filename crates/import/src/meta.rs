@@ -34,9 +34,7 @@ use std::io::Read;
 
 use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde_json::{Map, Value};
-use walkaway_model::{
-    Diagnostic, Kind, Millis, NewEvent, ParsedChat, PersonIdx, Severity, Source,
-};
+use walkaway_model::{Diagnostic, Kind, Millis, NewEvent, ParsedChat, PersonIdx, Severity, Source};
 
 use crate::instagram::{repair_mojibake, strip_bom};
 use crate::json::{MAX_MILLIS, Records, Tally, int_of, lenient_scalars, record_no, stopped};
@@ -639,7 +637,10 @@ mod tests {
             notice_of("You sent an attachment.", "Ben", &people),
             (Notice::Attachment, true)
         );
-        assert_eq!(n("Reacted 😂 to your message"), Notice::Reaction("😂".into()));
+        assert_eq!(
+            n("Reacted 😂 to your message"),
+            Notice::Reaction("😂".into())
+        );
         // Ordinary sentences stay text, even with the words in them.
         assert_eq!(n("I named the group Trip."), Notice::None);
         assert_eq!(n("Ben: created the group?"), Notice::None);
@@ -654,7 +655,9 @@ mod tests {
             .unwrap();
         assert_eq!(out, "{\"a\":1}");
         let mut out = String::new();
-        SkipBom::new("{}".as_bytes()).read_to_string(&mut out).unwrap();
+        SkipBom::new("{}".as_bytes())
+            .read_to_string(&mut out)
+            .unwrap();
         assert_eq!(out, "{}");
     }
 }

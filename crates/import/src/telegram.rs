@@ -196,11 +196,8 @@ impl Reader<'_> {
             return;
         };
         let Value::Object(m) = v else {
-            c.tally.add(
-                Severity::Warning,
-                "is not a json object; skipped",
-                record,
-            );
+            c.tally
+                .add(Severity::Warning, "is not a json object; skipped", record);
             return;
         };
         let get = |k: &str| m.get(k).filter(|v| !v.is_null());
@@ -217,7 +214,10 @@ impl Reader<'_> {
                     return;
                 }
             },
-            None => match get("date").and_then(Value::as_str).map(|d| local_date(d, tz)) {
+            None => match get("date")
+                .and_then(Value::as_str)
+                .map(|d| local_date(d, tz))
+            {
                 Some(Some((ms, fl, local))) => {
                     if local {
                         self.local_times += 1;
@@ -230,7 +230,8 @@ impl Reader<'_> {
                     return;
                 }
                 None => {
-                    c.tally.add(Severity::Warning, "has no date; skipped", record);
+                    c.tally
+                        .add(Severity::Warning, "has no date; skipped", record);
                     return;
                 }
             },
@@ -383,7 +384,10 @@ fn me_of(c: &Chat, me_user: Option<&str>) -> Option<PersonIdx> {
     match c.kind.as_deref() {
         Some("personal_chat") if c.chat.people.len() == 2 => {
             let other = format!("user{}", c.id?);
-            let i = c.handles.iter().position(|h| h.as_deref() == Some(&other))?;
+            let i = c
+                .handles
+                .iter()
+                .position(|h| h.as_deref() == Some(&other))?;
             PersonIdx::try_from(1 - i).ok()
         }
         Some("saved_messages") if c.chat.people.len() == 1 => Some(0),
@@ -518,7 +522,10 @@ impl<'de> Visitor<'de> for Root<'_, '_> {
                 // Single-chat export.
                 "messages" => {
                     let chat = self.r.top_chat();
-                    map.next_value_seed(Messages { r: &mut *self.r, chat })?;
+                    map.next_value_seed(Messages {
+                        r: &mut *self.r,
+                        chat,
+                    })?;
                 }
                 "name" | "type" | "id" => {
                     let v: Value = map.next_value()?;
@@ -528,7 +535,10 @@ impl<'de> Visitor<'de> for Root<'_, '_> {
                 // Whole-account export.
                 "personal_information" => {
                     let v: Value = map.next_value()?;
-                    self.r.me_user = v.get("user_id").and_then(int_of).map(|n| format!("user{n}"));
+                    self.r.me_user = v
+                        .get("user_id")
+                        .and_then(int_of)
+                        .map(|n| format!("user{n}"));
                 }
                 "chats" | "left_chats" => map.next_value_seed(ChatSection { r: &mut *self.r })?,
                 _ => {
@@ -610,7 +620,10 @@ impl<'de> Visitor<'de> for ChatList<'_, '_> {
             self.r.chats.push(Chat::new());
             let chat = self.r.chats.len() - 1;
             if seq
-                .next_element_seed(ChatObject { r: &mut *self.r, chat })?
+                .next_element_seed(ChatObject {
+                    r: &mut *self.r,
+                    chat,
+                })?
                 .is_none()
             {
                 self.r.chats.pop();

@@ -69,7 +69,12 @@ fn sane(i: &Imported) {
     for c in &i.parsed.chats {
         assert!(!c.events.is_empty());
         for (e, t) in c.events.iter_texts() {
-            assert_eq!(e.kind == Kind::System, e.sender.is_none(), "line {}", e.line);
+            assert_eq!(
+                e.kind == Kind::System,
+                e.sender.is_none(),
+                "line {}",
+                e.line
+            );
             for d in &i.parsed.diagnostics {
                 if t.len() > 8 && !e.kind.is_call() && e.kind != Kind::System {
                     assert!(!d.message.contains(t), "{d:?}");
@@ -81,7 +86,9 @@ fn sane(i: &Imported) {
 
 #[test]
 fn telegram_chat_miner_single_and_batch() {
-    let Some(dir) = corpus("telegram") else { return };
+    let Some(dir) = corpus("telegram") else {
+        return;
+    };
     for f in [
         "chat-miner__test_single_export.json",
         "chat-miner__test_batch_export.json",
@@ -96,7 +103,12 @@ fn telegram_chat_miner_single_and_batch() {
         assert_eq!(
             rows(c),
             [
-                (1_544_006_350_000, Kind::Text, Some("Author 1"), "Minimal Message"),
+                (
+                    1_544_006_350_000,
+                    Kind::Text,
+                    Some("Author 1"),
+                    "Minimal Message"
+                ),
                 // chat-miner joins entity parts with a space; Telegram's text is the parts as
                 // written.
                 (
@@ -113,7 +125,9 @@ fn telegram_chat_miner_single_and_batch() {
 
 #[test]
 fn telegram_chat_analytics_dm() {
-    let Some(dir) = corpus("telegram") else { return };
+    let Some(dir) = corpus("telegram") else {
+        return;
+    };
     let i = import(&dir, "chat-analytics__DM_2A_7M.json");
     sane(&i);
     let [c] = i.parsed.chats.as_slice() else {
@@ -132,19 +146,34 @@ fn telegram_chat_analytics_dm() {
     assert_eq!(
         rows(c),
         [
-            (local("2019-07-05T16:55:32"), Kind::System, None, "joined_telegram"),
+            (
+                local("2019-07-05T16:55:32"),
+                Kind::System,
+                None,
+                "joined_telegram"
+            ),
             (
                 local("2019-07-12T16:55:32"),
                 Kind::Text,
                 Some("Bob"),
                 "https://google.com 👀"
             ),
-            (local("2022-03-08T13:07:42"), Kind::Text, Some("Alice"), "hello world"),
+            (
+                local("2022-03-08T13:07:42"),
+                Kind::Text,
+                Some("Alice"),
+                "hello world"
+            ),
             (1_652_135_033_000, Kind::Text, Some("Bob"), "world?"),
             (1_652_138_769_000, Kind::Text, Some("Alice"), "blah blah"),
             (1_654_898_798_000, Kind::Media, Some("Alice"), ""),
             (1_654_898_799_000, Kind::Media, Some("Alice"), ""),
-            (1_691_719_862_000, Kind::Call, Some("Alice"), "phone call, 56 s"),
+            (
+                1_691_719_862_000,
+                Kind::Call,
+                Some("Alice"),
+                "phone call, 56 s"
+            ),
         ]
     );
     // The chat's id is Bob's user id: the user is Alice.
@@ -154,7 +183,9 @@ fn telegram_chat_analytics_dm() {
 
 #[test]
 fn telegram_chat_analytics_multichat() {
-    let Some(dir) = corpus("telegram") else { return };
+    let Some(dir) = corpus("telegram") else {
+        return;
+    };
     let i = import(&dir, "chat-analytics__MultiChat_2C_6M.json");
     sane(&i);
     let [one, two] = i.parsed.chats.as_slice() else {
@@ -164,7 +195,12 @@ fn telegram_chat_analytics_multichat() {
     assert_eq!(
         rows(one),
         [
-            (1_672_574_400_000, Kind::Text, Some("Alice"), "Hello from chat one!"),
+            (
+                1_672_574_400_000,
+                Kind::Text,
+                Some("Alice"),
+                "Hello from chat one!"
+            ),
             (1_672_574_460_000, Kind::Text, Some("Bob"), "Hi there!"),
         ]
     );
@@ -172,9 +208,24 @@ fn telegram_chat_analytics_multichat() {
     assert_eq!(
         rows(two),
         [
-            (1_672_660_800_000, Kind::Text, Some("Charlie"), "Welcome to chat two!"),
-            (1_672_660_920_000, Kind::Text, Some("David"), "Group chat is fun!"),
-            (1_672_660_980_000, Kind::Call, Some("Charlie"), "phone call, 120 s"),
+            (
+                1_672_660_800_000,
+                Kind::Text,
+                Some("Charlie"),
+                "Welcome to chat two!"
+            ),
+            (
+                1_672_660_920_000,
+                Kind::Text,
+                Some("David"),
+                "Group chat is fun!"
+            ),
+            (
+                1_672_660_980_000,
+                Kind::Call,
+                Some("Charlie"),
+                "phone call, 120 s"
+            ),
             (1_672_747_200_000, Kind::Media, Some("Eve"), ""),
         ]
     );
@@ -191,26 +242,44 @@ fn telegram_chat_analytics_multichat() {
 
 #[test]
 fn telegram_chat_analytics_big() {
-    let Some(dir) = corpus("telegram") else { return };
+    let Some(dir) = corpus("telegram") else {
+        return;
+    };
     let i = import(&dir, "chat-analytics__BIG_20A_5475M.json");
     sane(&i);
     let c = &i.parsed.chats[0];
     assert_eq!(messages(c), 5475);
     assert_eq!(c.people.len(), 20);
-    assert!(i.parsed.diagnostics.is_empty(), "{:?}", i.parsed.diagnostics);
+    assert!(
+        i.parsed.diagnostics.is_empty(),
+        "{:?}",
+        i.parsed.diagnostics
+    );
 }
 
 #[test]
 fn messenger_samples() {
-    let Some(dir) = corpus("messenger") else { return };
+    let Some(dir) = corpus("messenger") else {
+        return;
+    };
     let i = import(&dir, "chat-miner__testlog.json");
     sane(&i);
     assert_eq!(i.format, "messenger-json");
     assert_eq!(
         rows(&i.parsed.chats[0]),
         [
-            (1_668_628_203_612, Kind::Text, Some("John Doe"), "Hello Allan"),
-            (1_668_628_203_612, Kind::Text, Some("Allan Smith"), "Hello John"),
+            (
+                1_668_628_203_612,
+                Kind::Text,
+                Some("John Doe"),
+                "Hello Allan"
+            ),
+            (
+                1_668_628_203_612,
+                Kind::Text,
+                Some("Allan Smith"),
+                "Hello John"
+            ),
         ]
     );
 
@@ -240,21 +309,38 @@ fn messenger_samples() {
         rows(c),
         [
             (1_564_921_172_149, Kind::Text, Some("Peter Müsterman"), "😱"),
-            (1_564_921_172_149, Kind::Reaction, Some("Peter Müsterman"), "😠"),
+            (
+                1_564_921_172_149,
+                Kind::Reaction,
+                Some("Peter Müsterman"),
+                "😠"
+            ),
         ]
     );
 }
 
 #[test]
 fn instagram_samples() {
-    let Some(dir) = corpus("instagram") else { return };
+    let Some(dir) = corpus("instagram") else {
+        return;
+    };
     let i = import(&dir, "chat-miner__test_export.json");
     sane(&i);
     assert_eq!(
         rows(&i.parsed.chats[0]),
         [
-            (1_577_186_580_000, Kind::Text, Some("Jane Doe"), "Hello John!"),
-            (1_579_294_140_000, Kind::Text, Some("John Doe"), "Hello Jane!"),
+            (
+                1_577_186_580_000,
+                Kind::Text,
+                Some("Jane Doe"),
+                "Hello John!"
+            ),
+            (
+                1_579_294_140_000,
+                Kind::Text,
+                Some("John Doe"),
+                "Hello Jane!"
+            ),
         ]
     );
 
@@ -291,7 +377,12 @@ fn instagram_samples() {
     sane(&i);
     assert_eq!(i.format, "instagram-json");
     assert_eq!(i.parsed.chats.len(), 6);
-    assert!(i.parsed.chats.iter().all(|c| c.source == Some(Source::Instagram)));
+    assert!(
+        i.parsed
+            .chats
+            .iter()
+            .all(|c| c.source == Some(Source::Instagram))
+    );
     let total: usize = i.parsed.chats.iter().map(messages).sum();
     assert_eq!(total, 946);
     for c in &i.parsed.chats {

@@ -103,10 +103,22 @@ fn check_thread(c: &ParsedChat) {
 fn a_thread_in_an_instagram_zip() {
     let profile = br#"{"profile_user": [{"title": "User Information", "string_map_data": {"Name": {"href": "", "value": "Alex Kim", "timestamp": 0}}}]}"#;
     let z = zip_of(&[
-        ("your_instagram_activity/messages/inbox/zoemartin_123/message_1.json", PART1.as_bytes()),
-        ("your_instagram_activity/messages/inbox/zoemartin_123/message_2.json", PART2.as_bytes()),
-        ("your_instagram_activity/messages/inbox/zoemartin_123/audio/a.mp4", b"\0\0\0 ftyp"),
-        ("personal_information/personal_information/personal_information.json", profile),
+        (
+            "your_instagram_activity/messages/inbox/zoemartin_123/message_1.json",
+            PART1.as_bytes(),
+        ),
+        (
+            "your_instagram_activity/messages/inbox/zoemartin_123/message_2.json",
+            PART2.as_bytes(),
+        ),
+        (
+            "your_instagram_activity/messages/inbox/zoemartin_123/audio/a.mp4",
+            b"\0\0\0 ftyp",
+        ),
+        (
+            "personal_information/personal_information/personal_information.json",
+            profile,
+        ),
     ]);
     let i = read_bytes("instagram-alexkim-2024.zip", &z, &utc()).unwrap();
     assert_eq!(i.format, "instagram-json");
@@ -115,9 +127,16 @@ fn a_thread_in_an_instagram_zip() {
     };
     assert_eq!(c.source, Some(Source::Instagram));
     check_thread(c);
-    assert_eq!(c.me_hint.map(|m| c.people[m as usize].as_str()), Some("Alex Kim"));
+    assert_eq!(
+        c.me_hint.map(|m| c.people[m as usize].as_str()),
+        Some("Alex Kim")
+    );
     assert!(c.exported_at.is_some(), "zip entry dates are export times");
-    assert!(i.parsed.diagnostics.is_empty(), "{:?}", i.parsed.diagnostics);
+    assert!(
+        i.parsed.diagnostics.is_empty(),
+        "{:?}",
+        i.parsed.diagnostics
+    );
 }
 
 /// The older layout, unpacked: `messages/inbox/<thread>/` at the root of a Facebook export
@@ -125,9 +144,21 @@ fn a_thread_in_an_instagram_zip() {
 #[test]
 fn a_thread_in_an_old_facebook_folder() {
     let dir = tempfile::tempdir().unwrap();
-    write(dir.path(), "messages/inbox/zoemartin_123/message_1.json", PART1.as_bytes());
-    write(dir.path(), "messages/inbox/zoemartin_123/message_2.json", PART2.as_bytes());
-    write(dir.path(), "messages/inbox/zoemartin_123/photos/p.jpg", &[0xFF, 0xD8, 0xFF]);
+    write(
+        dir.path(),
+        "messages/inbox/zoemartin_123/message_1.json",
+        PART1.as_bytes(),
+    );
+    write(
+        dir.path(),
+        "messages/inbox/zoemartin_123/message_2.json",
+        PART2.as_bytes(),
+    );
+    write(
+        dir.path(),
+        "messages/inbox/zoemartin_123/photos/p.jpg",
+        &[0xFF, 0xD8, 0xFF],
+    );
     write(
         dir.path(),
         "profile_information/profile_information.json",
@@ -138,17 +169,32 @@ fn a_thread_in_an_old_facebook_folder() {
     let c = &i.parsed.chats[0];
     assert_eq!(c.source, Some(Source::Messenger));
     check_thread(c);
-    assert_eq!(c.me_hint.map(|m| c.people[m as usize].as_str()), Some("Alex Kim"));
+    assert_eq!(
+        c.me_hint.map(|m| c.people[m as usize].as_str()),
+        Some("Alex Kim")
+    );
     assert_eq!(c.exported_at, None);
 
     // One file on its own: Messenger by default, with a Note saying nothing told.
-    let one = read_path(&dir.path().join("messages/inbox/zoemartin_123/message_1.json"), &utc())
-        .unwrap();
+    let one = read_path(
+        &dir.path()
+            .join("messages/inbox/zoemartin_123/message_1.json"),
+        &utc(),
+    )
+    .unwrap();
     assert_eq!(one.format, "messenger-json");
     let c = &one.parsed.chats[0];
     assert_eq!(c.events.len(), 7);
-    assert_eq!(c.me_hint.map(|m| c.people[m as usize].as_str()), Some("Alex Kim"));
-    assert!(one.parsed.diagnostics.iter().any(|d| d.message.contains("read as messenger")));
+    assert_eq!(
+        c.me_hint.map(|m| c.people[m as usize].as_str()),
+        Some("Alex Kim")
+    );
+    assert!(
+        one.parsed
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("read as messenger"))
+    );
 }
 
 /// The current Facebook layout, with several threads: several chats.
@@ -158,13 +204,27 @@ fn current_facebook_layout_several_threads() {
       "messages": [{"sender_name": "Ben", "timestamp_ms": 1500000000000, "content": "yo"}],
       "title": "Ben", "thread_path": "inbox/ben_9"}"#;
     let z = zip_of(&[
-        ("your_facebook_activity/messages/inbox/zoemartin_123/message_1.json", PART1.as_bytes()),
-        ("your_facebook_activity/messages/inbox/zoemartin_123/message_2.json", PART2.as_bytes()),
-        ("your_facebook_activity/messages/e2ee_cutover/ben_9/message_1.json", other.as_bytes()),
+        (
+            "your_facebook_activity/messages/inbox/zoemartin_123/message_1.json",
+            PART1.as_bytes(),
+        ),
+        (
+            "your_facebook_activity/messages/inbox/zoemartin_123/message_2.json",
+            PART2.as_bytes(),
+        ),
+        (
+            "your_facebook_activity/messages/e2ee_cutover/ben_9/message_1.json",
+            other.as_bytes(),
+        ),
     ]);
     let i = read_bytes("facebook.zip", &z, &utc()).unwrap();
     assert_eq!(i.parsed.chats.len(), 2);
-    assert!(i.parsed.chats.iter().all(|c| c.source == Some(Source::Messenger)));
+    assert!(
+        i.parsed
+            .chats
+            .iter()
+            .all(|c| c.source == Some(Source::Messenger))
+    );
     check_thread(&i.parsed.chats[1]);
 }
 
@@ -201,7 +261,11 @@ fn bad_records_are_reported() {
     assert_eq!(c.events.len(), 4);
     let lines: Vec<u32> = i.parsed.diagnostics.iter().map(|d| d.line).collect();
     for r in [2, 3, 4, 5, 6, 7] {
-        assert!(lines.contains(&r), "record {r} in {:?}", i.parsed.diagnostics);
+        assert!(
+            lines.contains(&r),
+            "record {r} in {:?}",
+            i.parsed.diagnostics
+        );
     }
     for d in &i.parsed.diagnostics {
         assert!(!d.message.contains("SECRET"), "{d:?}");
@@ -209,7 +273,9 @@ fn bad_records_are_reported() {
     let note = i.parsed.diagnostics.iter().find(|d| d.line == 7).unwrap();
     assert_eq!(note.severity, Severity::Note);
     // A cut-off file keeps what came before the cut, with a Warning.
-    let cut = bad.find("{\"sender_name\": \"B\", \"timestamp_ms\": 1600000000005").unwrap();
+    let cut = bad
+        .find("{\"sender_name\": \"B\", \"timestamp_ms\": 1600000000005")
+        .unwrap();
     let i = read_bytes("t.json", &bad.as_bytes()[..cut], &utc()).unwrap();
     assert_eq!(i.parsed.chats[0].events.len(), 2);
     assert!(
@@ -243,9 +309,13 @@ fn refusals_say_what_the_file_is() {
     .unwrap_err()
     .to_string();
     assert!(e.contains("discordchatexporter"), "{e}");
-    let e = read_bytes("x.json", br#"{"settings": {"a": "SECRET"}, "n": 2}"#, &utc())
-        .unwrap_err()
-        .to_string();
+    let e = read_bytes(
+        "x.json",
+        br#"{"settings": {"a": "SECRET"}, "n": 2}"#,
+        &utc(),
+    )
+    .unwrap_err()
+    .to_string();
     assert!(e.contains("settings, n"), "{e}");
     assert!(!e.contains("SECRET"), "{e}");
 }

@@ -54,7 +54,11 @@ const CURRENT: &str = r#"{
 fn current_single_chat() {
     let i = read_bytes("result.json", CURRENT.as_bytes(), &utc()).unwrap();
     assert_eq!(i.format, "telegram-json");
-    assert!(i.parsed.diagnostics.is_empty(), "{:?}", i.parsed.diagnostics);
+    assert!(
+        i.parsed.diagnostics.is_empty(),
+        "{:?}",
+        i.parsed.diagnostics
+    );
     let [c] = i.parsed.chats.as_slice() else {
         panic!("one chat")
     };
@@ -114,9 +118,15 @@ fn old_schema_local_times() {
     let i = read_bytes("result.json", old.as_bytes(), &berlin).unwrap();
     let c = &i.parsed.chats[0];
     assert_eq!(c.events[0].ts, 1_593_597_600_000, "12:00 CEST = 10:00 UTC");
-    assert_eq!(c.events[1].flags & flags::TIME_AMBIGUOUS, flags::TIME_AMBIGUOUS);
+    assert_eq!(
+        c.events[1].flags & flags::TIME_AMBIGUOUS,
+        flags::TIME_AMBIGUOUS
+    );
     assert_eq!(c.events[2].flags & flags::TIME_SKIPPED, flags::TIME_SKIPPED);
-    assert_eq!(c.events[3].ts, 1_617_258_009_248, "a zoned date is an instant");
+    assert_eq!(
+        c.events[3].ts, 1_617_258_009_248,
+        "a zoned date is an instant"
+    );
     assert_eq!(c.events[3].flags, 0);
     let note = i
         .parsed
@@ -124,7 +134,10 @@ fn old_schema_local_times() {
         .iter()
         .find(|d| d.severity == Severity::Note)
         .unwrap();
-    assert!(note.message.contains("3 records carry only a local time"), "{note:?}");
+    assert!(
+        note.message.contains("3 records carry only a local time"),
+        "{note:?}"
+    );
     assert!(note.message.contains("Europe/Berlin"));
     let tg = telegram::read_slice("result.json", old.as_bytes(), &berlin);
     assert_eq!(tg.handles[0][0].as_deref(), Some("user17"));
@@ -157,7 +170,12 @@ fn account_export() {
      ]}
     }"#;
     let i = read_bytes("result.json", account.as_bytes(), &utc()).unwrap();
-    let titles: Vec<_> = i.parsed.chats.iter().map(|c| c.title.clone().unwrap()).collect();
+    let titles: Vec<_> = i
+        .parsed
+        .chats
+        .iter()
+        .map(|c| c.title.clone().unwrap())
+        .collect();
     assert_eq!(titles, ["Sam Park", "Climbing", "Old group"]);
     for c in &i.parsed.chats {
         let me = c.me_hint.map(|m| c.people[m as usize].as_str());
@@ -166,14 +184,15 @@ fn account_export() {
     let g = &i.parsed.chats[1];
     assert_eq!(g.events[0].kind, Kind::System);
     assert_eq!(g.events[0].sender, None);
-    assert!(!g.people.contains(&"Lee".to_owned()), "service actors are not participants");
-    assert_eq!(sender(g, 2), Some("Deleted Account"));
     assert!(
-        i.parsed
-            .diagnostics
-            .iter()
-            .any(|d| d.message.contains("chat 3 (id 5): the chat holds no messages"))
+        !g.people.contains(&"Lee".to_owned()),
+        "service actors are not participants"
     );
+    assert_eq!(sender(g, 2), Some("Deleted Account"));
+    assert!(i.parsed.diagnostics.iter().any(|d| {
+        d.message
+            .contains("chat 3 (id 5): the chat holds no messages")
+    }));
 }
 
 /// Bad records are diagnostics with their record number, never text, and never stop the
@@ -199,7 +218,11 @@ fn bad_records_are_reported() {
     assert_eq!(texts.last(), Some(&"also kept"));
     let lines: Vec<u32> = i.parsed.diagnostics.iter().map(|d| d.line).collect();
     for r in [2, 3, 4, 5, 6, 7, 8, 9] {
-        assert!(lines.contains(&r), "record {r} in {:?}", i.parsed.diagnostics);
+        assert!(
+            lines.contains(&r),
+            "record {r} in {:?}",
+            i.parsed.diagnostics
+        );
     }
     for d in &i.parsed.diagnostics {
         assert!(!d.message.contains("SECRET"), "{d:?}");
@@ -254,9 +277,11 @@ fn file_folder_and_zip_agree() {
         let mut w = zip::ZipWriter::new(&mut buf);
         let o = zip::write::SimpleFileOptions::default()
             .compression_method(zip::CompressionMethod::Deflated);
-        w.start_file("Telegram Desktop/ChatExport/result.json", o).unwrap();
+        w.start_file("Telegram Desktop/ChatExport/result.json", o)
+            .unwrap();
         w.write_all(CURRENT.as_bytes()).unwrap();
-        w.start_file("Telegram Desktop/ChatExport/photos/p.jpg", o).unwrap();
+        w.start_file("Telegram Desktop/ChatExport/photos/p.jpg", o)
+            .unwrap();
         w.write_all(&[0xFF, 0xD8]).unwrap();
         w.finish().unwrap();
     }
