@@ -161,4 +161,15 @@ impl<'a> Archive<'a> {
         self.total += out.len() as u64;
         Ok(out)
     }
+
+    /// The first `n` bytes of an entry (fewer when it is shorter), to recognise its format
+    /// without unpacking it. Not counted against the caps: it reads at most `n` bytes.
+    pub fn head(&mut self, entry: &Entry, n: usize) -> Vec<u8> {
+        let mut out = Vec::with_capacity(n);
+        if let Ok(f) = self.zip.by_index(entry.index) {
+            // A damaged entry gives what could be read; reading it in full reports the damage.
+            let _ = f.take(n as u64).read_to_end(&mut out);
+        }
+        out
+    }
 }

@@ -160,27 +160,27 @@ fn sniff_array(scan: &mut Scan<'_>) -> Option<bool> {
 
 /// A forward-only cursor over JSON bytes that can read keys and skip values without allocating.
 /// It trusts the input only as far as the sniff needs: it never indexes out of bounds.
-struct Scan<'a> {
+pub(crate) struct Scan<'a> {
     b: &'a [u8],
     i: usize,
 }
 
 impl<'a> Scan<'a> {
-    fn new(b: &'a [u8]) -> Self {
+    pub(crate) fn new(b: &'a [u8]) -> Self {
         Scan { b, i: 0 }
     }
 
-    fn peek(&self) -> Option<u8> {
+    pub(crate) fn peek(&self) -> Option<u8> {
         self.b.get(self.i).copied()
     }
 
-    fn ws(&mut self) {
+    pub(crate) fn ws(&mut self) {
         while matches!(self.peek(), Some(b' ' | b'\t' | b'\n' | b'\r')) {
             self.i += 1;
         }
     }
 
-    fn eat(&mut self, c: u8) -> bool {
+    pub(crate) fn eat(&mut self, c: u8) -> bool {
         if self.peek() == Some(c) {
             self.i += 1;
             true
@@ -189,12 +189,12 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn expect(&mut self, c: u8) -> Option<()> {
+    pub(crate) fn expect(&mut self, c: u8) -> Option<()> {
         self.eat(c).then_some(())
     }
 
     /// Reads a string and returns its raw bytes between the quotes (escapes are left as written).
-    fn string(&mut self) -> Option<&'a [u8]> {
+    pub(crate) fn string(&mut self) -> Option<&'a [u8]> {
         self.expect(b'"')?;
         let start = self.i;
         loop {
@@ -211,7 +211,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Reads `"key" :` and the whitespace after it, leaving the cursor on the value.
-    fn member_key(&mut self) -> Option<&'a [u8]> {
+    pub(crate) fn member_key(&mut self) -> Option<&'a [u8]> {
         let key = self.string()?;
         self.ws();
         self.expect(b':')?;
@@ -220,7 +220,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Skips one value of any kind; nesting is tracked by a counter, not by recursion.
-    fn skip_value(&mut self) -> Option<()> {
+    pub(crate) fn skip_value(&mut self) -> Option<()> {
         match self.peek()? {
             b'"' => self.string().map(|_| ()),
             b'{' | b'[' => {
@@ -260,7 +260,7 @@ impl<'a> Scan<'a> {
     }
 }
 
-fn strip_bom(bytes: &[u8]) -> &[u8] {
+pub(crate) fn strip_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
 }
 

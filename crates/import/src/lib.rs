@@ -1,13 +1,18 @@
 //! Readers for chat exports: a path or bytes in, [`Parsed`] events and diagnostics out.
 //!
-//! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, an Instagram
-//! activity `.json`, a whole unpacked Instagram folder, an unpacked WhatsApp export. This crate decides what a file is (by
-//! content first, name second), reads it with the matching importer, and turns anything it
+//! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, a Telegram
+//! Desktop `result.json`, Messenger and Instagram threads and Instagram activity from Meta's
+//! "Download your information" (a `.json`, the folder or the zip), an unpacked WhatsApp export.
+//! This crate decides what a file is (by content first, name second; JSON by its keys only), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
 
 pub mod archive;
+mod dyi;
 pub mod instagram;
+mod json;
+pub mod meta;
+pub mod telegram;
 mod text;
 pub mod whatsapp;
 
@@ -16,7 +21,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use walkaway_model::{Diagnostic, Millis, Parsed, Severity};
+use walkaway_model::{Diagnostic, Millis, Parsed, Severity, Source};
 
 /// How to read exports whose timestamps carry no zone.
 #[derive(Clone, Debug)]
@@ -94,7 +99,9 @@ impl FromStr for DateOrder {
 #[derive(Clone, Debug)]
 pub struct Imported {
     pub parsed: Parsed,
-    /// `"whatsapp-android"`, `"whatsapp-ios"` or `"instagram-activity"`.
+    /// `"whatsapp-android"`, `"whatsapp-ios"`, `"telegram-json"`, `"messenger-json"`,
+    /// `"instagram-json"` (direct messages) or `"instagram-activity"`. A folder or zip holding
+    /// several formats gives the first read.
     pub format: &'static str,
     /// Hex xxh3-128 of the file bytes: identifies the file across imports.
     pub file_hash: String,
@@ -118,7 +125,7 @@ pub enum ImportError {
     #[error("{path} is empty")]
     Empty { path: String },
     #[error(
-        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip) and instagram activity (.json, .zip or folder)"
+        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), and facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip)"
     )]
     UnknownFormat { path: String, reason: String },
     #[error("{path} is not a readable zip archive: {reason}")]
@@ -129,10 +136,12 @@ pub enum ImportError {
         entry: String,
         reason: String,
     },
-    #[error("{path} holds no whatsapp chat (.txt) and no instagram activity (.json)")]
+    #[error(
+        "{path} holds no whatsapp chat (.txt), no telegram or meta messages (.json) and no instagram activity (.json)"
+    )]
     NoChat { path: String },
     #[error(
-        "{path} is a folder without instagram activity files (likes, comments, story likes) or a whatsapp chat"
+        "{path} is a folder without a whatsapp chat, telegram or meta messages, or instagram activity files (likes, comments, story likes); point walkaway at the export's own folder or zip"
     )]
     NoActivity { path: String },
     #[error(
@@ -181,6 +190,8 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let container = sniff(&name, &head) == Sniff::Zip;
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
+    } else if let Some(shape) = streamed_json(&name, &head) {
+        read_json_stream(&name, head, file, shape, opts).map_err(|e| io_error(path, e))?
     } else {
         // Zips, JSON and anything unrecognised are read whole (and refused with a reason).
         let mut bytes = head;
@@ -194,6 +205,104 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         imported.modified = modified;
     }
     Ok(imported)
+}
+
+/// The shape of a file that is a Telegram or Meta chat export, read by streaming.
+fn streamed_json(name: &str, head: &[u8]) -> Option<json::Shape> {
+    if !matches!(sniff(name, head), Sniff::Json | Sniff::JsonLike) {
+        return None;
+    }
+    let shape = json::sniff(head);
+    matches!(
+        shape,
+        json::Shape::TelegramChat | json::Shape::TelegramAccount | json::Shape::MetaThread
+    )
+    .then_some(shape)
+}
+
+/// Reads a Telegram export or a Meta thread file from disk a record at a time (memory holds
+/// the events, never the file), hashing the bytes on the way.
+fn read_json_stream(
+    name: &str,
+    head: Vec<u8>,
+    rest: std::fs::File,
+    shape: json::Shape,
+    opts: &Options,
+) -> std::io::Result<Imported> {
+    let digest = std::cell::RefCell::new(Digest {
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        bytes: 0,
+    });
+    let mut reader = std::io::BufReader::with_capacity(
+        1 << 20,
+        Digesting {
+            inner: std::io::Cursor::new(head).chain(rest),
+            digest: &digest,
+        },
+    );
+    let (parsed, format) = match shape {
+        json::Shape::MetaThread => {
+            let mut t = meta::ThreadReader::new();
+            t.read(name, &mut reader)?;
+            single_thread(name, t)
+        }
+        _ => {
+            let out = telegram::read(name, meta::SkipBom::new(&mut reader), opts)?;
+            (
+                Parsed {
+                    chats: out.chats,
+                    activity: Vec::new(),
+                    diagnostics: out.diagnostics,
+                },
+                "telegram-json",
+            )
+        }
+    };
+    // Whatever the reader left (after broken json) is hashed too.
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    let digest = digest.into_inner();
+    Ok(Imported {
+        parsed,
+        format,
+        file_hash: format!("{:032x}", digest.hasher.digest128()),
+        bytes: digest.bytes,
+        modified: None,
+    })
+}
+
+/// One Meta thread file read on its own: its app from its path (`your_instagram_activity/`)
+/// or its content, Messenger with a Note when nothing tells.
+fn single_thread(name: &str, t: meta::ThreadReader) -> (Parsed, &'static str) {
+    let app = match dyi::app_of_path(&name.replace('\\', "/")) {
+        meta::AppHint::Unknown => t.hint(),
+        a => a,
+    };
+    let (source, format) = match app {
+        meta::AppHint::Instagram => (Source::Instagram, "instagram-json"),
+        _ => (Source::Messenger, "messenger-json"),
+    };
+    let (chat, mut diagnostics) = t.finish(source, None);
+    if app == meta::AppHint::Unknown {
+        diagnostics.push(dyi::unknown_app_note(name, 1));
+    }
+    let chats = if chat.events.is_empty() {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Note,
+            line: 0,
+            message: format!("{name}: the thread holds no messages"),
+        });
+        Vec::new()
+    } else {
+        vec![chat]
+    };
+    (
+        Parsed {
+            chats,
+            activity: Vec::new(),
+            diagnostics,
+        },
+        format,
+    )
 }
 
 /// Bytes of a file's beginning that decide its format.
@@ -393,7 +502,45 @@ fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let mut bytes_total = 0u64;
     let mut modified: Option<Millis> = None;
     let mut found = 0usize;
-    for f in files {
+    // Telegram and Meta chat exports, recognised by their content.
+    let mut candidates = Vec::new();
+    for (index, f) in files.iter().enumerate() {
+        let Some(head) = json_head(f).map_err(|e| io_error(f, e))? else {
+            continue;
+        };
+        let shape = json::sniff(&head);
+        if shape != json::Shape::Other {
+            let name = f
+                .strip_prefix(dir)
+                .unwrap_or(f)
+                .to_string_lossy()
+                .replace('\\', "/");
+            candidates.push(dyi::Candidate { name, shape, index });
+        }
+    }
+    let mut format = "instagram-activity";
+    if candidates
+        .iter()
+        .any(|c| c.shape != json::Shape::MetaProfile)
+    {
+        let mut src = DirReads {
+            files: &files,
+            opts,
+            hasher: &mut hasher,
+            bytes: &mut bytes_total,
+        };
+        let got = dyi::read_all(&dir.display().to_string(), &candidates, &mut src)?;
+        parsed.chats = got.chats;
+        parsed.diagnostics = got.diagnostics;
+        modified = got.modified;
+        found += 1;
+        format = got.format.unwrap_or("messenger-json");
+    }
+    let taken: std::collections::HashSet<usize> = candidates.iter().map(|c| c.index).collect();
+    for (i, f) in files.into_iter().enumerate() {
+        if taken.contains(&i) {
+            continue;
+        }
         let is_json = f
             .extension()
             .and_then(|e| e.to_str())
@@ -427,10 +574,165 @@ fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
     }
     Ok(Imported {
         parsed,
-        format: "instagram-activity",
+        format,
         file_hash: format!("{:032x}", hasher.digest128()),
         bytes: bytes_total,
         modified,
+    })
+}
+
+/// The first bytes of a file that starts like a JSON object (after a byte-order mark and
+/// whitespace), `None` for any other file. Media files cost one small read.
+fn json_head(path: &Path) -> std::io::Result<Option<Vec<u8>>> {
+    let mut file = std::fs::File::open(path)?;
+    let mut head = Vec::with_capacity(64);
+    (&mut file).take(64).read_to_end(&mut head)?;
+    let trimmed = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+    if trimmed.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Ok(None);
+    }
+    file.take(HEAD as u64).read_to_end(&mut head)?;
+    Ok(Some(head))
+}
+
+/// Reads a folder's JSON chat exports from disk, streaming, and hashes what it reads.
+struct DirReads<'a> {
+    files: &'a [PathBuf],
+    opts: &'a Options,
+    hasher: &'a mut xxhash_rust::xxh3::Xxh3,
+    bytes: &'a mut u64,
+}
+
+impl DirReads<'_> {
+    /// Streams one file through `read`, then hashes its name and bytes into the folder's hash.
+    fn stream<T>(
+        &mut self,
+        c: &dyi::Candidate,
+        read: impl FnOnce(&mut dyn Read) -> std::io::Result<T>,
+    ) -> Result<T, ImportError> {
+        let path = self.files.get(c.index).cloned().unwrap_or_default();
+        let file = std::fs::File::open(&path).map_err(|e| io_error(&path, e))?;
+        let digest = std::cell::RefCell::new(Digest {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        });
+        let mut reader = std::io::BufReader::with_capacity(
+            1 << 20,
+            Digesting {
+                inner: file,
+                digest: &digest,
+            },
+        );
+        let out = read(&mut reader).map_err(|e| io_error(&path, e))?;
+        std::io::copy(&mut reader, &mut std::io::sink()).map_err(|e| io_error(&path, e))?;
+        drop(reader);
+        let d = digest.into_inner();
+        self.hasher.update(c.name.as_bytes());
+        self.hasher.update(&d.hasher.digest128().to_le_bytes());
+        *self.bytes += d.bytes;
+        Ok(out)
+    }
+}
+
+impl dyi::Reads for DirReads<'_> {
+    fn telegram(&mut self, c: &dyi::Candidate) -> Result<telegram::TelegramExport, ImportError> {
+        let opts = self.opts;
+        let name = c.name.clone();
+        self.stream(c, |r| telegram::read(&name, meta::SkipBom::new(r), opts))
+    }
+
+    fn thread_file(
+        &mut self,
+        c: &dyi::Candidate,
+        t: &mut meta::ThreadReader,
+    ) -> Result<(), ImportError> {
+        let name = c.name.clone();
+        self.stream(c, |r| t.read(&name, r))
+    }
+
+    fn bytes(&mut self, c: &dyi::Candidate) -> Result<Vec<u8>, ImportError> {
+        self.stream(c, |r| {
+            let mut v = Vec::new();
+            r.read_to_end(&mut v)?;
+            Ok(v)
+        })
+    }
+
+    fn dated(&self, c: &dyi::Candidate) -> Option<Millis> {
+        let path = self.files.get(c.index)?;
+        std::fs::metadata(path)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(millis)
+    }
+
+    fn dates_are_export_times(&self) -> bool {
+        false
+    }
+}
+
+/// Reads a zip's JSON chat exports, one entry in memory at a time (within the archive's caps).
+struct ZipReads<'z, 'b> {
+    name: &'z str,
+    zip: &'z mut archive::Archive<'b>,
+    entries: &'z [archive::Entry],
+    opts: &'z Options,
+}
+
+impl ZipReads<'_, '_> {
+    fn data(&mut self, c: &dyi::Candidate) -> Result<Vec<u8>, ImportError> {
+        let Some(e) = self.entries.get(c.index) else {
+            return Ok(Vec::new());
+        };
+        zip_read(self.name, self.zip, e)
+    }
+}
+
+impl dyi::Reads for ZipReads<'_, '_> {
+    fn telegram(&mut self, c: &dyi::Candidate) -> Result<telegram::TelegramExport, ImportError> {
+        let data = self.data(c)?;
+        Ok(telegram::read_slice(&c.name, &data, self.opts))
+    }
+
+    fn thread_file(
+        &mut self,
+        c: &dyi::Candidate,
+        t: &mut meta::ThreadReader,
+    ) -> Result<(), ImportError> {
+        let data = self.data(c)?;
+        t.read_slice(&c.name, &data);
+        Ok(())
+    }
+
+    fn bytes(&mut self, c: &dyi::Candidate) -> Result<Vec<u8>, ImportError> {
+        self.data(c)
+    }
+
+    fn dated(&self, c: &dyi::Candidate) -> Option<Millis> {
+        self.entries.get(c.index)?.modified_in(&self.opts.tz)
+    }
+
+    fn dates_are_export_times(&self) -> bool {
+        true
+    }
+}
+
+/// Reads one zip entry within the caps.
+fn zip_read(
+    name: &str,
+    zip: &mut archive::Archive<'_>,
+    e: &archive::Entry,
+) -> Result<Vec<u8>, ImportError> {
+    zip.read(e).map_err(|err| match err {
+        archive::EntryError::Bad(reason) => ImportError::BadZip {
+            path: name.to_owned(),
+            reason,
+        },
+        archive::EntryError::Bomb(entry, reason) => ImportError::ZipBomb {
+            path: name.to_owned(),
+            entry,
+            reason,
+        },
     })
 }
 
@@ -525,13 +827,38 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
             ..done(parsed, format)
         });
     }
+    if matches!(sniffed, Sniff::Json | Sniff::JsonLike) {
+        match json::sniff(bytes) {
+            json::Shape::TelegramChat | json::Shape::TelegramAccount => {
+                let out = telegram::read_slice(name, bytes, opts);
+                let parsed = Parsed {
+                    chats: out.chats,
+                    activity: Vec::new(),
+                    diagnostics: out.diagnostics,
+                };
+                return Ok(done(parsed, "telegram-json"));
+            }
+            json::Shape::MetaThread => {
+                let mut t = meta::ThreadReader::new();
+                t.read_slice(name, bytes);
+                let (parsed, format) = single_thread(name, t);
+                return Ok(done(parsed, format));
+            }
+            json::Shape::MetaProfile => {
+                return Err(ImportError::UnknownFormat {
+                    path: name.to_owned(),
+                    reason: "it is a meta profile file (the account's name and details), which holds no messages; import the whole \"download your information\" folder or zip instead".to_owned(),
+                });
+            }
+            json::Shape::Other => {}
+        }
+    }
     if sniffed == Sniff::Json || (sniffed == Sniff::JsonLike && instagram::is_activity_json(bytes))
     {
         if !instagram::is_activity_json(bytes) {
             return Err(ImportError::UnknownFormat {
                 path: name.to_owned(),
-                reason: "a json file that is not instagram activity (liked posts, comments, story likes)"
-                    .to_owned(),
+                reason: json::describe(bytes),
             });
         }
         let mut parsed = Parsed::default();
@@ -619,11 +946,50 @@ fn read_zip(
         })
     };
 
-    // Instagram activity first: any JSON the sniff accepts (known folders or not).
+    // Telegram and Meta chat exports, recognised by their content; then Instagram activity.
     let mut parsed = Parsed::default();
     let mut modified: Option<Millis> = None;
     let mut activity_files = 0usize;
-    for e in entries.iter().filter(|e| e.ext() == "json") {
+    let mut candidates = Vec::new();
+    for (index, e) in entries.iter().enumerate() {
+        let first = zip.head(e, 64);
+        let trimmed = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&first);
+        if trimmed.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            continue;
+        }
+        let head = zip.head(e, HEAD);
+        let shape = json::sniff(&head);
+        if shape != json::Shape::Other {
+            candidates.push(dyi::Candidate {
+                name: e.name.clone(),
+                shape,
+                index,
+            });
+        }
+    }
+    let mut json_format = None;
+    if candidates
+        .iter()
+        .any(|c| c.shape != json::Shape::MetaProfile)
+    {
+        let mut src = ZipReads {
+            name,
+            zip: &mut zip,
+            entries: &entries,
+            opts,
+        };
+        let got = dyi::read_all(name, &candidates, &mut src)?;
+        parsed.chats = got.chats;
+        parsed.diagnostics = got.diagnostics;
+        modified = got.modified;
+        json_format = got.format;
+    }
+    let taken: std::collections::HashSet<usize> = candidates.iter().map(|c| c.index).collect();
+    for (_, e) in entries
+        .iter()
+        .enumerate()
+        .filter(|(i, e)| e.ext() == "json" && !taken.contains(i))
+    {
         // Outside the known folders only small files are sniffed (DMs can be large).
         if !is_instagram_activity_path(&e.name) && e.size > 64 << 20 {
             continue;
@@ -640,6 +1006,9 @@ fn read_zip(
         })?;
         activity_files += 1;
         modified = modified.max(e.modified_in(&opts.tz));
+    }
+    if let Some(f) = json_format {
+        return Ok((parsed, f, modified));
     }
     if activity_files > 0 {
         return Ok((parsed, "instagram-activity", modified));
