@@ -26,8 +26,14 @@ pub const MIN_BEFORE_REACH_OUTS: usize = 5;
 /// Monitoring hits after D from which the outcome is `monitoring`.
 pub const MONITORING_THRESHOLD: usize = 2;
 
-/// Significance level of the log-rank comparison.
+/// Significance level of the log-rank comparison once the window has passed.
 pub const ALPHA: f64 = 0.05;
+
+/// Significance level of a difference called before the window ends. A user checks again and
+/// again during a plan; at 0.05 per look, 26% of unchanged partners were called sooner or later
+/// at one look or more between 6 hours and 10 days; at 0.01, 17.5%, keeping 67% of early
+/// detections (`walkaway-sim validate`, docs/simulation.md).
+pub const ALPHA_EARLY: f64 = 0.01;
 
 /// Before the window is over, a difference is called only on at least this many partner
 /// reach-outs since D (see [`Comparison::TooEarly`]).
@@ -113,7 +119,7 @@ pub enum Comparison {
     /// Too little time has passed since D to tell either way: less than his usual median
     /// reach-out time, or the window not over and no clear difference yet (a difference needs
     /// [`MIN_AFTER_REACH_OUTS`] reach-outs, or a wait beyond every wait he showed before;
-    /// "as usual" needs the whole window).
+    /// "as usual" needs the whole window), or no reach-out of his since D to compare.
     TooEarly,
     Sooner,
     Later,
@@ -438,8 +444,9 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     let d = cfg.start;
     let as_of = input.as_of;
     let (me, partner) = (input.me, input.partner);
-    let in_after = |ts: Millis| ts >= d && ts <= as_of;
     let no_data_yet = as_of <= d;
+    // Nothing is "after D" while the data ends at or before D.
+    let in_after = |ts: Millis| !no_data_yet && ts >= d && ts <= as_of;
     let elapsed_ms = as_of.saturating_sub(d).max(0);
 
     // Silences, split at D.
@@ -663,7 +670,8 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     // A difference may be called before the window ends (when the log-rank test finds one on
     // at least MIN_AFTER_REACH_OUTS reach-outs, or the wait already exceeds every usual one);
     // "as usual" only once the window has passed.
-    let early_difference = significant.filter(|_| after_reach_outs >= MIN_AFTER_REACH_OUTS);
+    let early_difference =
+        logrank.filter(|l| l.p < ALPHA_EARLY && after_reach_outs >= MIN_AFTER_REACH_OUTS);
     let by_direction = |l: LogRank| {
         if l.hazard_ratio > 1.0 {
             Comparison::Sooner
@@ -685,6 +693,10 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
         Some(Comparison::TooEarly)
     } else if let Some(l) = significant {
         Some(by_direction(l))
+    } else if after_reach_outs == 0 {
+        // He has not written first since D, and no wait of his exceeds his usual ones (or you
+        // broke every silence): nothing to compare yet, whatever the calendar says.
+        Some(Comparison::TooEarly)
     } else {
         Some(Comparison::AsUsual)
     };

@@ -490,9 +490,10 @@ fn later_because_the_wait_exceeds_every_usual_reach_out() {
     let r = c.run(D + 50 * HOUR, &[]);
     assert_eq!(r.compared_to_usual, Some(Comparison::TooEarly));
     assert_eq!(r.outcome, Outcome::StillOpen);
-    // The window over with 50 h... of a 2-day window: as usual.
+    // A 2-day window over after 50 h: still nothing to compare (no reach-out of his since D,
+    // and he has waited longer before), never "as usual".
     let r = c.run_with(D + 50 * HOUR, &[], 2);
-    assert_eq!(r.compared_to_usual, Some(Comparison::AsUsual));
+    assert_eq!(r.compared_to_usual, Some(Comparison::TooEarly));
     assert_eq!(r.outcome, Outcome::NoContact);
 }
 

@@ -670,6 +670,23 @@ pub fn stepback_sentences(s: &Stepback, them: &str, end: &DataEnd) -> Vec<String
                          and {them} usually takes about {} to write first after a silence",
                         human(s.usual_median_hours.unwrap_or(0.0) * 3600.0)
                     )) + "."
+                } else if s.partner_reach_outs.is_empty() && s.window_elapsed {
+                    match (s.current_wait_hours, s.longest_usual_hours) {
+                        (Some(w), Some(l)) => {
+                            assumed(format!(
+                                "Too early to compare with {them}'s usual: {them} has not written \
+                             first since the start ({} so far), but has waited longer before \
+                             (up to {})",
+                                human(w * 3600.0),
+                                human(l * 3600.0)
+                            )) + "."
+                        }
+                        _ => format!(
+                            "Nothing to compare with {them}'s usual yet: since the start you \
+                             wrote first every time, so {them} had no silence in which to write \
+                             first."
+                        ),
+                    }
                 } else {
                     format!(
                         "Too early to compare with {them}'s usual: {since} since the start, and no \
@@ -1280,10 +1297,13 @@ fn method(r: &Report, them: &str, end: &DataEnd) -> Section {
             }
             t.push_str(&format!(
                 " Compared with {} reach-outs before the start. A comparison needs at least {}; \
-                 it is \"too early\" while less time has passed than {them}'s usual median wait, \
-                 or while the window is open with fewer than {} reach-outs.",
+                 it is \"too early\" while less time has passed than {them}'s usual median wait; \
+                 before the window ends a difference is called only at p < {} on at least {} \
+                 reach-outs, or when the wait exceeds every wait before, and \"as usual\" waits \
+                 for the end of the window.",
                 thousands(s.reach_outs_before),
                 walkaway_analysis::stepback::MIN_BEFORE_REACH_OUTS,
+                walkaway_analysis::stepback::ALPHA_EARLY,
                 walkaway_analysis::stepback::MIN_AFTER_REACH_OUTS
             ));
             if let Some(pu) = &s.pursuit {

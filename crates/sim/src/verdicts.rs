@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use walkaway_analysis::stepback::{
-    self, ALPHA, MIN_AFTER_REACH_OUTS, MIN_BEFORE_REACH_OUTS, StepbackInput, StepbackResult,
+    self, ALPHA, ALPHA_EARLY, MIN_AFTER_REACH_OUTS, MIN_BEFORE_REACH_OUTS, StepbackInput, StepbackResult,
 };
 use walkaway_analysis::{MINUTE, StepbackConfig, calls, conversations, replies, sorted_messages};
 
@@ -59,13 +59,17 @@ pub struct EarlyRule {
 /// The rule as shipped in crates/analysis/src/stepback.rs.
 pub const SHIPPED: EarlyRule = EarlyRule {
     min_after: MIN_AFTER_REACH_OUTS,
-    alpha: ALPHA,
+    alpha: ALPHA_EARLY,
     wait: WaitRule::LongerThanEver,
 };
 
 /// The alternatives compared with the shipped rule.
 pub const EARLY_RULES: [EarlyRule; 9] = [
     SHIPPED,
+    EarlyRule {
+        alpha: ALPHA,
+        ..SHIPPED
+    },
     EarlyRule {
         min_after: 4,
         ..SHIPPED
@@ -80,10 +84,6 @@ pub const EARLY_RULES: [EarlyRule; 9] = [
     },
     EarlyRule {
         min_after: 8,
-        ..SHIPPED
-    },
-    EarlyRule {
-        alpha: 0.01,
         ..SHIPPED
     },
     EarlyRule {
@@ -206,6 +206,8 @@ impl Evidence {
             ("too_early", Branch::None)
         } else if let Some(d) = self.direction(ALPHA) {
             (d, Branch::LogRank)
+        } else if self.after_reach_outs == 0 {
+            ("too_early", Branch::None)
         } else {
             ("as_usual", Branch::AsUsual)
         }

@@ -88,6 +88,7 @@ fn wire(sim: &Sim, cfg: &Config, a: &FullAnalysis, source: AsOfSource) -> (Stepb
         instagram_accounts: &[],
         activity: &[],
         as_of_source: source,
+        notes: &[],
     };
     let report = to_wire(&input);
     let text = terminal::render(&report, false);
@@ -215,11 +216,14 @@ fn check(
     }
     if compared == Some(Comparison::AsUsual) {
         need(r.window_elapsed, "as_usual only once the window is over");
+        need(!r.reach_outs.is_empty(), "as_usual needs a reach-out since D");
     }
     if compared == Some(Comparison::TooEarly) {
         need(
-            !r.window_elapsed || r.usual_median_hours.is_some_and(|m| r.elapsed_hours < m),
-            "too_early: window not over or less than his usual median",
+            !r.window_elapsed
+                || r.usual_median_hours.is_some_and(|m| r.elapsed_hours < m)
+                || r.reach_outs.is_empty(),
+            "too_early: window not over, less than his usual median, or no reach-out since D",
         );
     }
     if compared == Some(Comparison::InsufficientHistory) {
