@@ -118,7 +118,9 @@ fn no_data_after_the_step_back_yet() {
         ],
     );
     assert!(!text.contains("Compared with their own usual"));
-    assert!(!text.contains("nothing has clearly changed") && !text.contains("Too early to compare"));
+    assert!(
+        !text.contains("nothing has clearly changed") && !text.contains("Too early to compare")
+    );
     insta::assert_snapshot!("no_data_yet", text);
 }
 

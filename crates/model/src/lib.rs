@@ -366,9 +366,19 @@ pub struct ParsedChat {
     pub me_hint: Option<PersonIdx>,
     /// The export's own creation time, where the format records one.
     pub exported_at: Option<Millis>,
+    /// A stable handle of each participant in this source, parallel to `people` where the
+    /// format has one: a phone number in E.164 (`+15550001111`), an email, a username or a user
+    /// id (`user12345`); empty where the export gives only a display name (WhatsApp). Used to
+    /// recognise one person across apps (METRICS.md "One person across apps").
+    pub handles: Vec<String>,
 }
 
 impl ParsedChat {
+    /// The handle of participant `p` ("" when the source has none).
+    pub fn handle(&self, p: PersonIdx) -> &str {
+        self.handles.get(p as usize).map_or("", String::as_str)
+    }
+
     /// Index of `name` in `people`, appending it when new.
     pub fn person(&mut self, name: &str) -> PersonIdx {
         if let Some(i) = self.people.iter().position(|p| p == name) {

@@ -534,5 +534,6 @@ fn assemble(p: &Params, mut raw: Vec<Raw>) -> ParsedChat {
         events,
         me_hint: Some(USER),
         exported_at: None,
+        handles: Vec::new(),
     }
 }

@@ -18,7 +18,8 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use walkaway_analysis::stepback::{
-    self, ALPHA, ALPHA_EARLY, MIN_AFTER_REACH_OUTS, MIN_BEFORE_REACH_OUTS, StepbackInput, StepbackResult,
+    self, ALPHA, ALPHA_EARLY, MIN_AFTER_REACH_OUTS, MIN_BEFORE_REACH_OUTS, StepbackInput,
+    StepbackResult,
 };
 use walkaway_analysis::{MINUTE, StepbackConfig, calls, conversations, replies, sorted_messages};
 

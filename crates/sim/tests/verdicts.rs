@@ -216,7 +216,10 @@ fn check(
     }
     if compared == Some(Comparison::AsUsual) {
         need(r.window_elapsed, "as_usual only once the window is over");
-        need(!r.reach_outs.is_empty(), "as_usual needs a reach-out since D");
+        need(
+            !r.reach_outs.is_empty(),
+            "as_usual needs a reach-out since D",
+        );
     }
     if compared == Some(Comparison::TooEarly) {
         need(

@@ -56,6 +56,7 @@ fn synthetic(n: usize) -> Parsed {
             events,
             me_hint: None,
             exported_at: None,
+            handles: Vec::new(),
         }],
         ..Parsed::default()
     }

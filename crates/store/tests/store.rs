@@ -55,6 +55,7 @@ fn chat(people: &[&str], n: usize) -> ParsedChat {
         events,
         me_hint: None,
         exported_at: None,
+        handles: Vec::new(),
     }
 }
 
