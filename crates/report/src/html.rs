@@ -25,7 +25,7 @@ pub fn render(r: &Report) -> String {
         esc(&doc.subtitle)
     );
     for b in &doc.intro {
-        block(&mut o, b, r);
+        block(&mut o, b, r, false);
     }
     o.push_str("</header>");
     for s in &doc.sections {
@@ -34,13 +34,9 @@ pub fn render(r: &Report) -> String {
             Tone::Quiet => " class=\"quiet\"",
             Tone::Normal => "",
         };
-        let _ = write!(
-            o,
-            "<section{class}><h2>{}</h2>",
-            esc(&sentence_case(&s.heading))
-        );
+        let _ = write!(o, "<section{class}><h2>{}</h2>", esc(&s.heading));
         for b in &s.blocks {
-            block(&mut o, b, r);
+            block(&mut o, b, r, s.tone == Tone::Warning);
         }
         o.push_str("</section>");
     }
@@ -51,16 +47,8 @@ pub fn render(r: &Report) -> String {
     o
 }
 
-/// "IS IT TWO-SIDED?" as "Is it two-sided?".
-fn sentence_case(s: &str) -> String {
-    let lower = s.to_lowercase();
-    match lower.get(..1) {
-        Some(f) => f.to_uppercase() + lower.get(1..).unwrap_or(""),
-        None => lower,
-    }
-}
-
-fn block(o: &mut String, b: &Block, r: &Report) {
+/// One block; evidence lists start open in a warning section (the messages are the point).
+fn block(o: &mut String, b: &Block, r: &Report, open: bool) {
     match b {
         Block::Lead(t) => {
             let _ = write!(o, "<p class=\"lead\">{}</p>", esc(t));
@@ -74,7 +62,8 @@ fn block(o: &mut String, b: &Block, r: &Report) {
         Block::Evidence { title, items, more } => {
             let _ = write!(
                 o,
-                "<details><summary>{}</summary><ul class=\"ev\">",
+                "<details{}><summary>{}</summary><ul class=\"ev\">",
+                if open { " open" } else { "" },
                 esc(title)
             );
             for it in items {

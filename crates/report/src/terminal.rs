@@ -40,7 +40,7 @@ pub fn stepback_section(r: &Report, color: bool) -> String {
     for s in doc
         .sections
         .iter()
-        .filter(|s| s.heading.starts_with("STEP-BACK"))
+        .filter(|s| s.heading.starts_with("Step-back"))
     {
         section(&mut o, s, &p);
     }
@@ -48,10 +48,11 @@ pub fn stepback_section(r: &Report, color: bool) -> String {
 }
 
 fn section(o: &mut String, s: &Section, p: &Paint) {
+    let caps = s.heading.to_uppercase();
     let heading = match s.tone {
-        Tone::Warning => p.warn(&s.heading),
-        Tone::Quiet => p.dim(&s.heading),
-        Tone::Normal => p.heading(&s.heading),
+        Tone::Warning => p.warn(&caps),
+        Tone::Quiet => p.dim(&caps),
+        Tone::Normal => p.heading(&caps),
     };
     let _ = writeln!(o, "\n{heading}");
     for b in &s.blocks {

@@ -73,6 +73,7 @@ pub enum Block {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Section {
+    /// In sentence case ("Is it two-sided?"); the terminal prints it in capitals.
     pub heading: String,
     pub tone: Tone,
     pub blocks: Vec<Block>,
@@ -267,7 +268,7 @@ pub fn document(r: &Report) -> Doc {
         sections.push(group_people(r));
         if r.stepback.is_some() {
             sections.push(Section {
-                heading: "STEP-BACK".into(),
+                heading: "Step-back".into(),
                 tone: Tone::Normal,
                 blocks: vec![Block::Text(
                     "A step-back is not measured in a group chat: the method is about one \
@@ -468,7 +469,7 @@ fn two_sided(r: &Report, them: &str) -> Section {
         )));
     }
     Section {
-        heading: "IS IT TWO-SIDED?".into(),
+        heading: "Is it two-sided?".into(),
         tone: Tone::Normal,
         blocks: b,
     }
@@ -558,7 +559,7 @@ fn if_quiet(r: &Report, them: &str) -> Section {
          was about to write."
     )));
     Section {
-        heading: "IF YOU GO QUIET".into(),
+        heading: "If you go quiet".into(),
         tone: Tone::Normal,
         blocks: b,
     }
@@ -756,7 +757,7 @@ fn stepback_section(r: &Report, s: &Stepback, them: &str, end: &DataEnd) -> Sect
             s.fast_reply_minutes
         )));
         return Section {
-            heading: format!("STEP-BACK FROM {}", day(&s.date).to_uppercase()),
+            heading: format!("Step-back from {}", day(&s.date)),
             tone: Tone::Normal,
             blocks: b,
         };
@@ -925,7 +926,7 @@ fn stepback_section(r: &Report, s: &Stepback, them: &str, end: &DataEnd) -> Sect
         b.push(Block::Note(sentence(c)));
     }
     Section {
-        heading: format!("STEP-BACK FROM {}", day(&s.date).to_uppercase()),
+        heading: format!("Step-back from {}", day(&s.date)),
         tone: Tone::Normal,
         blocks: b,
     }
@@ -951,7 +952,7 @@ fn warning(r: &Report, them: &str) -> Option<Section> {
     let items: Vec<Item> = w.messages.iter().map(|e| item(r, e, None)).collect();
     if w.frequent {
         Some(Section {
-            heading: "A WARNING SIGN WORTH NOTICING".into(),
+            heading: "A warning sign worth noticing".into(),
             tone: Tone::Warning,
             blocks: vec![
                 Block::Lead(format!(
@@ -965,7 +966,7 @@ fn warning(r: &Report, them: &str) -> Option<Section> {
         })
     } else {
         Some(Section {
-            heading: "WORTH A LOOK".into(),
+            heading: "Worth a look".into(),
             tone: Tone::Normal,
             blocks: vec![
                 evidence(
@@ -1030,7 +1031,7 @@ fn signals(r: &Report) -> Option<Section> {
         b.push(evidence(title, items));
     }
     Some(Section {
-        heading: "WHAT THE MESSAGES SAY".into(),
+        heading: "What the messages say".into(),
         tone: Tone::Normal,
         blocks: b,
     })
@@ -1083,7 +1084,7 @@ fn months(r: &Report) -> Option<Section> {
         )));
     }
     Some(Section {
-        heading: "MONTH BY MONTH".into(),
+        heading: "Month by month".into(),
         tone: Tone::Normal,
         blocks,
     })
@@ -1132,7 +1133,7 @@ fn changes(r: &Report) -> Option<Section> {
         "These are the largest shifts found automatically; treat them as hints, not proof.".into(),
     ));
     Some(Section {
-        heading: "WHAT CHANGED OVER TIME".into(),
+        heading: "What changed over time".into(),
         tone: Tone::Normal,
         blocks: b,
     })
@@ -1159,7 +1160,7 @@ fn group_people(r: &Report) -> Section {
         ]);
     }
     Section {
-        heading: "WHO WRITES".into(),
+        heading: "Who writes".into(),
         tone: Tone::Normal,
         blocks: vec![Block::Table {
             head: vec![
@@ -1334,7 +1335,7 @@ fn method(r: &Report, them: &str, end: &DataEnd) -> Section {
         )));
     }
     Section {
-        heading: "HOW THIS WAS WORKED OUT".into(),
+        heading: "How this was worked out".into(),
         tone: Tone::Quiet,
         blocks: b,
     }

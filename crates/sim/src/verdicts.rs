@@ -537,7 +537,7 @@ impl Report {
         let _ = writeln!(
             o,
             "Rule as shipped: too early below his usual median reach-out time; before the window \
-             ends a difference needs a log-rank p < {ALPHA} on at least {MIN_AFTER_REACH_OUTS} \
+             ends a difference needs a log-rank p < {ALPHA_EARLY} on at least {MIN_AFTER_REACH_OUTS} \
              reach-outs since D, or a wait longer than any before D. Re-implemented rule agrees \
              with the analysis on {} of {} looks.\n",
             self.looks.len() - self.rule_mismatches(),
@@ -665,7 +665,7 @@ impl Report {
             "\n### Early false-change rate (before the window ends)\n\n\
              Unchanged partners (as_before, monitoring) called sooner or later at D+6 h … D+10 d, \
              by the branch of the rule that gave the verdict.\n\n\
-             | data end | looks | sooner/later (any branch) | by the early log-rank (≥ {MIN_AFTER_REACH_OUTS} reach-outs, p < {ALPHA}) | by the longest wait |\n\
+             | data end | looks | sooner/later (any branch) | by the early log-rank (≥ {MIN_AFTER_REACH_OUTS} reach-outs, p < {ALPHA_EARLY}) | by the longest wait |\n\
              |---|---|---|---|---|"
         );
         for h in self.ends().into_iter().filter(|h| *h > 0 && *h < w) {
