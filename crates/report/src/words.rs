@@ -148,6 +148,24 @@ fn end_day(as_of: &str, tz: &str, source: AsOfSource) -> String {
     ts.to_zoned(zone).date().to_string()
 }
 
+/// A source as people write it ("whatsapp" is "WhatsApp").
+pub fn source_name(s: &str) -> &str {
+    match s {
+        "whatsapp" => "WhatsApp",
+        "telegram" => "Telegram",
+        "messenger" => "Messenger",
+        "instagram" => "Instagram",
+        "imessage" => "iMessage",
+        "sms" => "SMS",
+        "discord" => "Discord",
+        "signal" => "Signal",
+        "csv" => "CSV",
+        "line" => "LINE",
+        "googlechat" => "Google Chat",
+        other => other,
+    }
+}
+
 /// "You" for the user, the name for anyone else.
 fn who(r: &Report, name: &str) -> String {
     if name == r.me {
@@ -198,7 +216,12 @@ pub fn document(r: &Report) -> Doc {
     let last = r.parameters.last_event.as_deref().map(day);
     let subtitle = format!(
         "{} · {} → {} · times in {}",
-        r.chat.sources.join(" + "),
+        r.chat
+            .sources
+            .iter()
+            .map(|s| source_name(s))
+            .collect::<Vec<_>>()
+            .join(" + "),
         first.clone().unwrap_or_else(|| "-".into()),
         last.clone().unwrap_or_else(|| "-".into()),
         r.parameters.tz
@@ -455,11 +478,12 @@ fn two_sided(r: &Report, them: &str) -> Section {
     if r.calls.has_call_data {
         let line = |k: &str| {
             r.calls.by.get(k).map_or("no calls".to_string(), |p| {
-                format!(
-                    "{} ({} picked up)",
-                    count(p.placed, "call", "calls"),
-                    thousands(p.answered)
-                )
+                match (p.placed, p.answered) {
+                    (0, _) => "no calls".to_string(),
+                    (n, 0) => format!("{} (none picked up)", count(n, "call", "calls")),
+                    (n, a) if a == n => format!("{} (all picked up)", count(n, "call", "calls")),
+                    (n, a) => format!("{} ({} picked up)", count(n, "call", "calls"), thousands(a)),
+                }
             })
         };
         b.push(Block::Text(format!(
@@ -698,25 +722,25 @@ pub fn stepback_sentences(s: &Stepback, them: &str, end: &DataEnd) -> Vec<String
                 }
             }
             "sooner" => format!(
-                "Compared with their own usual, {them} wrote first sooner than before the \
+                "Compared with {them}'s own usual, {them} wrote first sooner than before the \
                  start{usual}."
             ),
             "later" => match (s.current_wait_hours, s.longest_usual_hours) {
                 (Some(w), Some(l)) if s.partner_reach_outs.is_empty() && w > l => {
                     assumed(format!(
-                        "Compared with their own usual, {them} is later than ever: no conversation \
+                        "Compared with {them}'s own usual, {them} is later than ever: no conversation \
                      from them for {}, longer than any wait before the start (longest {})",
                         human(w * 3600.0),
                         human(l * 3600.0)
                     )) + "."
                 }
                 _ => format!(
-                    "Compared with their own usual, {them} wrote first later than before the \
+                    "Compared with {them}'s own usual, {them} wrote first later than before the \
                      start{usual}."
                 ),
             },
             "as_usual" => format!(
-                "Compared with their own usual, nothing has clearly changed: {them} wrote first \
+                "Compared with {them}'s own usual, nothing has clearly changed: {them} wrote first \
                  about as soon as before the start{usual}."
             ),
             other => other.to_string(),
