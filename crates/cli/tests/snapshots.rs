@@ -142,3 +142,72 @@ fn a_group() {
     assert!(!text.contains("Dave, Alex"));
     insta::assert_snapshot!("group", text);
 }
+
+#[test]
+fn the_answers_carry_no_jargon() {
+    // Issue 7 item 8: statistics belong to the last section only; tags are never shown raw.
+    let dir = tempfile::tempdir().unwrap();
+    let demo = root().join("examples/demo");
+    let text = report(
+        dir.path(),
+        &[
+            demo.to_str().unwrap(),
+            "--tz",
+            "UTC",
+            "--as-of",
+            "2026-10-31",
+            "--stepback",
+            "2026-10-01",
+            "--instagram",
+            "sam.rivera",
+        ],
+    );
+    let answers = &text[..text.find("HOW THIS WAS WORKED OUT").unwrap()];
+    for jargon in [
+        "log-rank",
+        "p =",
+        "95% CI",
+        "n =",
+        "MONITORING",
+        "MISSES_YOU",
+        "MEET_REQUEST",
+        "seed",
+        "turns",
+        "half within",
+        "bootstrap",
+        "hazard",
+        "(first:",
+        "1 conversations",
+        "1 messages",
+    ] {
+        assert!(!answers.contains(jargon), "{jargon:?} in the answers");
+    }
+    // At most five change points; the reach-out list says how many more there are.
+    let shifts = answers.matches("Around the week of").count();
+    assert!((1..=5).contains(&shifts), "{shifts}");
+    assert!(answers.contains("… and 10 more"));
+    // No figure twice: days kept is said once.
+    assert_eq!(answers.matches("2.9 days").count(), 1);
+}
+
+#[test]
+fn no_chart_for_a_null_figure() {
+    // Issue 7 item 2: the HTML drew a survival curve flat at 100% under "No forecast".
+    let dir = tempfile::tempdir().unwrap();
+    let p = chat(dir.path(), "WhatsApp Chat with Sam.txt", ONE, 273);
+    let html = dir.path().join("r.html");
+    report(
+        dir.path(),
+        &[
+            p.to_str().unwrap(),
+            "--me",
+            "Alex",
+            "--html",
+            html.to_str().unwrap(),
+        ],
+    );
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("No forecast yet"));
+    assert!(!page.contains("<svg"), "a chart for a null figure");
+    assert!(!page.contains("+1.00"));
+}
