@@ -9,6 +9,7 @@
 
 pub mod archive;
 mod dyi;
+pub mod imessage;
 pub mod instagram;
 mod json;
 pub mod meta;
@@ -150,6 +151,9 @@ pub enum ImportError {
     SeveralChats { path: String, chats: String },
     #[error("cannot read instagram activity in {path}: {reason}")]
     Instagram { path: String, reason: String },
+    /// A database (iMessage's chat.db) that SQLite could not open or read.
+    #[error("cannot read {path}: {reason}")]
+    Database { path: String, reason: String },
 }
 
 /// Hex xxh3-128 of some bytes.
@@ -160,6 +164,18 @@ fn hash_hex(bytes: &[u8]) -> String {
 fn millis(t: std::time::SystemTime) -> Option<Millis> {
     let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
     i64::try_from(d.as_millis()).ok()
+}
+
+/// Opening a file failed: on a Mac, a database in `~/Library/Messages` needs Full Disk Access,
+/// which the message says; anything else as [`io_error`].
+fn open_error(path: &Path, e: std::io::Error) -> ImportError {
+    if e.kind() == std::io::ErrorKind::PermissionDenied && has_ext(&path.to_string_lossy(), "db") {
+        return ImportError::Database {
+            path: path.display().to_string(),
+            reason: format!("permission denied; {}", imessage::ACCESS_HINT),
+        };
+    }
+    io_error(path, e)
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ImportError {
@@ -180,7 +196,7 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         return read_dir(path, opts);
     }
     let modified = meta.modified().ok().and_then(millis);
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| open_error(path, e))?;
     let mut head = Vec::with_capacity(HEAD);
     (&mut file)
         .take(HEAD as u64)
@@ -188,6 +204,10 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         .map_err(|e| io_error(path, e))?;
     let name = path.display().to_string();
     let container = sniff(&name, &head) == Sniff::Zip;
+    if imessage::is_sqlite(&head) {
+        drop(file);
+        return other_formats::read_database(path, &name, modified);
+    }
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
     } else if let Some(shape) = streamed_json(&name, &head) {
@@ -205,6 +225,71 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         imported.modified = modified;
     }
     Ok(imported)
+}
+
+/// The formats of issue 8's second wave (iMessage, Discord, Google Chat, Signal), kept apart
+/// from the readers above so that this file changes in few places.
+mod other_formats {
+    use super::*;
+
+    /// Reads a SQLite file: iMessage's chat.db, opened read-only and immutable.
+    pub(super) fn read_database(
+        path: &Path,
+        name: &str,
+        modified: Option<Millis>,
+    ) -> Result<Imported, ImportError> {
+        let parsed = imessage::read_path(path, name).map_err(|r| refusal(name, r))?;
+        let (file_hash, bytes) = hash_file(path).map_err(|e| io_error(path, e))?;
+        Ok(Imported {
+            parsed,
+            format: "imessage-db",
+            file_hash,
+            bytes,
+            modified,
+        })
+    }
+
+    /// The hash and size of a file, read a megabyte at a time.
+    fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+        let digest = std::cell::RefCell::new(Digest {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        });
+        let mut r = Digesting {
+            inner: std::fs::File::open(path)?,
+            digest: &digest,
+        };
+        std::io::copy(&mut r, &mut std::io::sink())?;
+        let d = digest.into_inner();
+        Ok((format!("{:032x}", d.hasher.digest128()), d.bytes))
+    }
+
+    fn refusal(name: &str, r: imessage::Refusal) -> ImportError {
+        match r {
+            imessage::Refusal::Open(reason) => ImportError::Database {
+                path: name.to_owned(),
+                reason,
+            },
+            imessage::Refusal::NotMessages(reason) => ImportError::UnknownFormat {
+                path: name.to_owned(),
+                reason: format!(
+                    "{reason}; walkaway reads the messages database of a mac, ~/Library/Messages/chat.db"
+                ),
+            },
+        }
+    }
+
+    /// Reads the bytes of a format of this wave, `None` when they are none of them.
+    pub(super) fn read_bytes(
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Option<(Parsed, &'static str)>, ImportError> {
+        if imessage::is_sqlite(bytes) {
+            let parsed = imessage::read_bytes(name, bytes).map_err(|r| refusal(name, r))?;
+            return Ok(Some((parsed, "imessage-db")));
+        }
+        Ok(None)
+    }
 }
 
 /// The shape of a file that is a Telegram or Meta chat export, read by streaming.
@@ -819,6 +904,9 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         bytes: size,
         modified: None,
     };
+    if let Some(read) = other_formats::read_bytes(name, bytes)? {
+        return Ok(done(read.0, read.1));
+    }
     let sniffed = sniff(name, bytes);
     if sniffed == Sniff::Zip {
         let (parsed, format, modified) = read_zip(name, bytes, opts)?;

@@ -148,6 +148,9 @@ pub mod flags {
     pub const EDITED: u8 = 4;
     /// The line was out of chronological order in the source file.
     pub const OUT_OF_ORDER: u8 = 8;
+    /// Sent by SMS or RCS in an app that also carries its own messages (an iMessage chat's
+    /// SMS fallback), so that a deduplication can recognise the same message in an SMS export.
+    pub const SMS: u8 = 16;
 }
 
 /// One event of a chat, as read from a source. Its text lives in the [`Events`] that holds
