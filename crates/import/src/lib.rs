@@ -8,6 +8,7 @@
 //! readable file, bad records are diagnostics, never errors.
 
 pub mod archive;
+pub mod discord;
 mod dyi;
 pub mod imessage;
 pub mod instagram;
@@ -208,6 +209,12 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         drop(file);
         return other_formats::read_database(path, &name, modified);
     }
+    if let Some(json) = other_formats::json_kind(&head) {
+        let mut imported = other_formats::read_json_stream(&name, head, file, json)
+            .map_err(|e| io_error(path, e))?;
+        imported.modified = modified;
+        return Ok(imported);
+    }
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
     } else if let Some(shape) = streamed_json(&name, &head) {
@@ -288,7 +295,60 @@ mod other_formats {
             let parsed = imessage::read_bytes(name, bytes).map_err(|r| refusal(name, r))?;
             return Ok(Some((parsed, "imessage-db")));
         }
-        Ok(None)
+        Ok(match json_kind(bytes.get(..HEAD).unwrap_or(bytes)) {
+            Some(Json::Discord) => Some((discord::read_slice(name, bytes), "discord-json")),
+            None => None,
+        })
+    }
+
+    /// The JSON exports of this wave, recognised by their top-level keys.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(super) enum Json {
+        /// DiscordChatExporter: `guild` and `channel`.
+        Discord,
+    }
+
+    pub(super) fn json_kind(head: &[u8]) -> Option<Json> {
+        if discord::sniff(head) {
+            return Some(Json::Discord);
+        }
+        None
+    }
+
+    /// Reads one of this wave's JSON exports from disk a record at a time, hashing the bytes on
+    /// the way.
+    pub(super) fn read_json_stream(
+        name: &str,
+        head: Vec<u8>,
+        rest: std::fs::File,
+        json: Json,
+    ) -> std::io::Result<Imported> {
+        let digest = std::cell::RefCell::new(Digest {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        });
+        let mut reader = std::io::BufReader::with_capacity(
+            1 << 20,
+            Digesting {
+                inner: std::io::Cursor::new(head).chain(rest),
+                digest: &digest,
+            },
+        );
+        let (parsed, format) = match json {
+            Json::Discord => (
+                discord::read(name, meta::SkipBom::new(&mut reader))?,
+                "discord-json",
+            ),
+        };
+        std::io::copy(&mut reader, &mut std::io::sink())?;
+        let d = digest.into_inner();
+        Ok(Imported {
+            parsed,
+            format,
+            file_hash: format!("{:032x}", d.hasher.digest128()),
+            bytes: d.bytes,
+            modified: None,
+        })
     }
 }
 
