@@ -14,6 +14,7 @@ pub mod imessage;
 pub mod instagram;
 mod json;
 pub mod meta;
+pub mod signal;
 pub mod telegram;
 mod text;
 pub mod whatsapp;
@@ -215,7 +216,8 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         imported.modified = modified;
         return Ok(imported);
     }
-    let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
+    let signal = other_formats::is_signal(&head);
+    let mut imported = if let Some(encoding) = whatsapp_text(&name, &head).filter(|_| !signal) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
     } else if let Some(shape) = streamed_json(&name, &head) {
         read_json_stream(&name, head, file, shape, opts).map_err(|e| io_error(path, e))?
@@ -290,10 +292,28 @@ mod other_formats {
     pub(super) fn read_bytes(
         name: &str,
         bytes: &[u8],
+        opts: &Options,
     ) -> Result<Option<(Parsed, &'static str)>, ImportError> {
         if imessage::is_sqlite(bytes) {
             let parsed = imessage::read_bytes(name, bytes).map_err(|r| refusal(name, r))?;
             return Ok(Some((parsed, "imessage-db")));
+        }
+        if is_signal(bytes) {
+            let mut diagnostics = Vec::new();
+            let text = decode(name, bytes, &mut diagnostics);
+            let (chat, more) = signal::read(name, &text, opts);
+            diagnostics.extend(more);
+            let chats = if chat.events.is_empty() {
+                Vec::new()
+            } else {
+                vec![chat]
+            };
+            let parsed = Parsed {
+                chats,
+                activity: Vec::new(),
+                diagnostics,
+            };
+            return Ok(Some((parsed, "signal-md")));
         }
         Ok(match json_kind(bytes.get(..HEAD).unwrap_or(bytes)) {
             Some(Json::Discord) => Some((discord::read_slice(name, bytes), "discord-json")),
@@ -306,6 +326,20 @@ mod other_formats {
     pub(super) enum Json {
         /// DiscordChatExporter: `guild` and `channel`.
         Discord,
+    }
+
+    /// A signal-export Markdown chat (UTF-8 text with its bracketed ISO headers).
+    pub(super) fn is_signal(head: &[u8]) -> bool {
+        let head = head.get(..HEAD).unwrap_or(head);
+        if is_binary(head) {
+            return false;
+        }
+        let text = String::from_utf8_lossy(head);
+        let whole = match text.rfind('\n') {
+            Some(i) if head.len() == HEAD => text.get(..i).unwrap_or(&text),
+            _ => &text,
+        };
+        signal::looks_like_signal(whole.strip_prefix('\u{feff}').unwrap_or(whole))
     }
 
     pub(super) fn json_kind(head: &[u8]) -> Option<Json> {
@@ -964,7 +998,7 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         bytes: size,
         modified: None,
     };
-    if let Some(read) = other_formats::read_bytes(name, bytes)? {
+    if let Some(read) = other_formats::read_bytes(name, bytes, opts)? {
         return Ok(done(read.0, read.1));
     }
     let sniffed = sniff(name, bytes);
