@@ -128,7 +128,7 @@ pub enum ImportError {
     #[error("{path} is empty")]
     Empty { path: String },
     #[error(
-        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), and facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip)"
+        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip), the messages database of a mac (~/Library/Messages/chat.db), discordchatexporter json, and signal chats exported by signal-export (chat.md)"
     )]
     UnknownFormat { path: String, reason: String },
     #[error("{path} is not a readable zip archive: {reason}")]
