@@ -2,7 +2,8 @@
 //!
 //! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, a Telegram
 //! Desktop `result.json`, Messenger and Instagram threads and Instagram activity from Meta's
-//! "Download your information" (a `.json`, the folder or the zip), an unpacked WhatsApp export.
+//! "Download your information" (a `.json`, the folder or the zip), an unpacked WhatsApp export,
+//! a Mac's Messages database (`chat.db`), a DiscordChatExporter channel, a signal-export chat.
 //! This crate decides what a file is (by content first, name second; JSON by its keys only), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
