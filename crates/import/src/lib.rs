@@ -11,6 +11,7 @@
 pub mod archive;
 pub mod discord;
 mod dyi;
+pub mod googlechat;
 pub mod imessage;
 pub mod instagram;
 mod json;
@@ -318,6 +319,7 @@ mod other_formats {
         }
         Ok(match json_kind(bytes.get(..HEAD).unwrap_or(bytes)) {
             Some(Json::Discord) => Some((discord::read_slice(name, bytes), "discord-json")),
+            Some(Json::Hangouts) => Some((googlechat::read_slice(name, bytes), "hangouts-json")),
             None => None,
         })
     }
@@ -327,6 +329,8 @@ mod other_formats {
     pub(super) enum Json {
         /// DiscordChatExporter: `guild` and `channel`.
         Discord,
+        /// Google Takeout's Hangouts.json: `conversations`.
+        Hangouts,
     }
 
     /// A signal-export Markdown chat (UTF-8 text with its bracketed ISO headers).
@@ -346,6 +350,9 @@ mod other_formats {
     pub(super) fn json_kind(head: &[u8]) -> Option<Json> {
         if discord::sniff(head) {
             return Some(Json::Discord);
+        }
+        if googlechat::sniff(head) {
+            return Some(Json::Hangouts);
         }
         None
     }
@@ -373,6 +380,10 @@ mod other_formats {
             Json::Discord => (
                 discord::read(name, meta::SkipBom::new(&mut reader))?,
                 "discord-json",
+            ),
+            Json::Hangouts => (
+                googlechat::read(name, meta::SkipBom::new(&mut reader))?,
+                "hangouts-json",
             ),
         };
         std::io::copy(&mut reader, &mut std::io::sink())?;

@@ -1,9 +1,9 @@
-//! No input makes the iMessage, Discord or Signal readers panic: random bytes, and valid inputs
+//! No input makes the iMessage, Discord, Hangouts or Signal readers panic: random bytes, and valid inputs
 //! with bytes changed or cut (what the fuzz targets in fuzz/ do, at test time).
 
 use proptest::prelude::*;
 use walkaway_import::imessage::{bplist, typedstream};
-use walkaway_import::{Options, discord, read_bytes, signal};
+use walkaway_import::{Options, discord, googlechat, read_bytes, signal};
 use walkaway_model::Kind;
 
 fn opts() -> Options {
@@ -27,10 +27,12 @@ fn all(data: &[u8]) {
     let _ = bplist::summary(data);
     let _ = discord::sniff(data);
     let d = discord::read_slice("c.json", data);
+    let _ = googlechat::sniff(data);
+    let g = googlechat::read_slice("Hangouts.json", data);
     let text = String::from_utf8_lossy(data);
     let _ = signal::looks_like_signal(&text);
     let (s, _) = signal::read("Ann/chat.md", &text, &o);
-    for c in d.chats.iter().chain(std::iter::once(&s)) {
+    for c in d.chats.iter().chain(&g.chats).chain(std::iter::once(&s)) {
         for e in c.events.iter() {
             assert_eq!(e.kind == Kind::System, e.sender.is_none());
             if let Some(p) = e.sender {

@@ -25,10 +25,12 @@ pub enum Source {
     Discord,
     Signal,
     Csv,
+    /// Google Hangouts / Google Chat (Google Takeout).
+    GoogleChat,
 }
 
 impl Source {
-    pub const ALL: [Source; 9] = [
+    pub const ALL: [Source; 10] = [
         Source::WhatsApp,
         Source::Telegram,
         Source::Messenger,
@@ -38,6 +40,7 @@ impl Source {
         Source::Discord,
         Source::Signal,
         Source::Csv,
+        Source::GoogleChat,
     ];
 
     /// Stable lowercase name used in the database and in JSON (`"whatsapp"`).
@@ -52,6 +55,7 @@ impl Source {
             Source::Discord => "discord",
             Source::Signal => "signal",
             Source::Csv => "csv",
+            Source::GoogleChat => "googlechat",
         }
     }
 
