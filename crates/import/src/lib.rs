@@ -290,6 +290,87 @@ mod other_formats {
         }
     }
 
+    /// Reads the exports of this wave in a folder: a Messages database (`chat.db`, e.g. the
+    /// folder `~/Library/Messages` itself), else every DiscordChatExporter channel, Hangouts
+    /// takeout and signal-export chat in it, merged. `None` when there are none.
+    pub(super) fn read_dir(
+        files: &[PathBuf],
+        opts: &Options,
+    ) -> Option<Result<Imported, ImportError>> {
+        let head_of = |f: &Path| -> Vec<u8> {
+            let mut head = Vec::new();
+            let _ = std::fs::File::open(f)
+                .and_then(|file| file.take(HEAD as u64).read_to_end(&mut head));
+            head
+        };
+        let mut databases: Vec<&PathBuf> = files
+            .iter()
+            .filter(|f| imessage::is_sqlite(&head_of(f)))
+            .collect();
+        databases.sort_by_key(|f| f.file_name().and_then(|n| n.to_str()) != Some("chat.db"));
+        if let Some(db) = databases.first() {
+            return Some(read_path(db, opts));
+        }
+        let mut out: Option<Imported> = None;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for f in files {
+            let head = head_of(f);
+            if json_kind(&head).is_none() && !is_signal(&head) {
+                continue;
+            }
+            let one = match read_path(f, opts) {
+                Ok(i) => i,
+                Err(e) => return Some(Err(e)),
+            };
+            hasher.update(one.file_hash.as_bytes());
+            out = Some(match out {
+                None => one,
+                Some(mut all) => {
+                    all.parsed.chats.extend(one.parsed.chats);
+                    all.parsed.diagnostics.extend(one.parsed.diagnostics);
+                    all.bytes += one.bytes;
+                    all.modified = all.modified.max(one.modified);
+                    all
+                }
+            });
+        }
+        out.map(|mut all| {
+            all.file_hash = format!("{:032x}", hasher.digest128());
+            Ok(all)
+        })
+    }
+
+    /// Reads the exports of this wave in a zip (as [`read_dir`] does a folder), each entry in
+    /// memory within the archive's caps.
+    pub(super) fn read_zip(
+        name: &str,
+        zip: &mut archive::Archive<'_>,
+        entries: &[archive::Entry],
+        opts: &Options,
+    ) -> Result<Option<(Parsed, &'static str, Option<Millis>)>, ImportError> {
+        let mut out: Option<(Parsed, &'static str, Option<Millis>)> = None;
+        for e in entries {
+            let head = zip.head(e, HEAD);
+            if !imessage::is_sqlite(&head) && json_kind(&head).is_none() && !is_signal(&head) {
+                continue;
+            }
+            let data = zip_read(name, zip, e)?;
+            let Some((parsed, format)) = read_bytes(&e.name, &data, opts)? else {
+                continue;
+            };
+            let dated = e.modified_in(&opts.tz);
+            out = Some(match out {
+                None => (parsed, format, dated),
+                Some((mut all, f, m)) => {
+                    all.chats.extend(parsed.chats);
+                    all.diagnostics.extend(parsed.diagnostics);
+                    (all, f, m.max(dated))
+                }
+            });
+        }
+        Ok(out)
+    }
+
     /// Reads the bytes of a format of this wave, `None` when they are none of them.
     pub(super) fn read_bytes(
         name: &str,
@@ -761,6 +842,9 @@ fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
         found += 1;
     }
     if found == 0 {
+        if let Some(read) = other_formats::read_dir(&walked, opts) {
+            return read;
+        }
         return read_dir_chat(dir, &walked, opts);
     }
     Ok(Imported {
@@ -1259,6 +1343,11 @@ fn read_zip(
             });
         }
         parsed.chats.push(chat.chat);
+    }
+    if format.is_none()
+        && let Some(read) = other_formats::read_zip(name, &mut zip, &entries, opts)?
+    {
+        return Ok(read);
     }
     match format {
         Some(f) => Ok((parsed, f, modified)),

@@ -276,3 +276,22 @@ fn corpus_group() {
         )]
     );
 }
+
+#[test]
+fn a_folder_of_channels_is_read_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("weekend.json"), GROUP).unwrap();
+    let other = GROUP.replace("weekend plans", "other plans");
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("sub/other.json"), other).unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a chat").unwrap();
+    let i = read_path(dir.path(), &utc()).unwrap();
+    assert_eq!(i.format, "discord-json");
+    let titles: Vec<_> = i
+        .parsed
+        .chats
+        .iter()
+        .map(|c| c.title.clone().unwrap())
+        .collect();
+    assert_eq!(titles, ["other plans", "weekend plans"]);
+}

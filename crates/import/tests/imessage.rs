@@ -637,3 +637,32 @@ fn damaged_pages_keep_what_was_read_or_refuse_never_panic() {
         i += 997;
     }
 }
+
+#[test]
+fn the_messages_folder_reads_its_chat_db() {
+    let (dir, path) = tmp_db(modern);
+    std::fs::write(dir.path().join("chat.db-shm"), b"x").unwrap();
+    std::fs::create_dir(dir.path().join("Attachments")).unwrap();
+    std::fs::write(dir.path().join("Attachments/a.heic"), b"img").unwrap();
+    let i = read_path(dir.path(), &utc()).unwrap();
+    check_modern(&i);
+    assert_eq!(i.file_hash, read_path(&path, &utc()).unwrap().file_hash);
+}
+
+#[test]
+fn a_zip_holding_chat_db_is_read_from_memory() {
+    use std::io::Write;
+    let (_dir, path) = tmp_db(modern);
+    let db = std::fs::read(&path).unwrap();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let o = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("Messages/chat.db", o).unwrap();
+        w.write_all(&db).unwrap();
+        w.finish().unwrap();
+    }
+    let i = read_bytes("Messages.zip", &buf.into_inner(), &utc()).unwrap();
+    check_modern(&i);
+}
