@@ -340,6 +340,9 @@ mod other_formats {
         })
     }
 
+    /// What a zip gave: the parsed data, its format, the latest date of the entries read.
+    pub(super) type ZipRead = (Parsed, &'static str, Option<Millis>);
+
     /// Reads the exports of this wave in a zip (as [`read_dir`] does a folder), each entry in
     /// memory within the archive's caps.
     pub(super) fn read_zip(
@@ -347,8 +350,8 @@ mod other_formats {
         zip: &mut archive::Archive<'_>,
         entries: &[archive::Entry],
         opts: &Options,
-    ) -> Result<Option<(Parsed, &'static str, Option<Millis>)>, ImportError> {
-        let mut out: Option<(Parsed, &'static str, Option<Millis>)> = None;
+    ) -> Result<Option<ZipRead>, ImportError> {
+        let mut out: Option<ZipRead> = None;
         for e in entries {
             let head = zip.head(e, HEAD);
             if !imessage::is_sqlite(&head) && json_kind(&head).is_none() && !is_signal(&head) {
