@@ -2,16 +2,21 @@
 //!
 //! Users hand walkaway whatever their apps exported: a WhatsApp `.txt` or `.zip`, a Telegram
 //! Desktop `result.json`, Messenger and Instagram threads and Instagram activity from Meta's
-//! "Download your information" (a `.json`, the folder or the zip), an unpacked WhatsApp export.
+//! "Download your information" (a `.json`, the folder or the zip), an unpacked WhatsApp export,
+//! a Mac's Messages database (`chat.db`), a DiscordChatExporter channel, a signal-export chat.
 //! This crate decides what a file is (by content first, name second; JSON by its keys only), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
 
 pub mod archive;
+pub mod discord;
 mod dyi;
+pub mod googlechat;
+pub mod imessage;
 pub mod instagram;
 mod json;
 pub mod meta;
+pub mod signal;
 pub mod telegram;
 mod text;
 pub mod whatsapp;
@@ -125,7 +130,7 @@ pub enum ImportError {
     #[error("{path} is empty")]
     Empty { path: String },
     #[error(
-        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), and facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip)"
+        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip), the messages database of a mac (~/Library/Messages/chat.db), discordchatexporter json, and signal chats exported by signal-export (chat.md)"
     )]
     UnknownFormat { path: String, reason: String },
     #[error("{path} is not a readable zip archive: {reason}")]
@@ -150,6 +155,9 @@ pub enum ImportError {
     SeveralChats { path: String, chats: String },
     #[error("cannot read instagram activity in {path}: {reason}")]
     Instagram { path: String, reason: String },
+    /// A database (iMessage's chat.db) that SQLite could not open or read.
+    #[error("cannot read {path}: {reason}")]
+    Database { path: String, reason: String },
 }
 
 /// Hex xxh3-128 of some bytes.
@@ -160,6 +168,18 @@ fn hash_hex(bytes: &[u8]) -> String {
 fn millis(t: std::time::SystemTime) -> Option<Millis> {
     let d = t.duration_since(std::time::UNIX_EPOCH).ok()?;
     i64::try_from(d.as_millis()).ok()
+}
+
+/// Opening a file failed: on a Mac, a database in `~/Library/Messages` needs Full Disk Access,
+/// which the message says; anything else as [`io_error`].
+fn open_error(path: &Path, e: std::io::Error) -> ImportError {
+    if e.kind() == std::io::ErrorKind::PermissionDenied && has_ext(&path.to_string_lossy(), "db") {
+        return ImportError::Database {
+            path: path.display().to_string(),
+            reason: format!("permission denied; {}", imessage::ACCESS_HINT),
+        };
+    }
+    io_error(path, e)
 }
 
 fn io_error(path: &Path, e: std::io::Error) -> ImportError {
@@ -180,7 +200,7 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         return read_dir(path, opts);
     }
     let modified = meta.modified().ok().and_then(millis);
-    let mut file = std::fs::File::open(path).map_err(|e| io_error(path, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| open_error(path, e))?;
     let mut head = Vec::with_capacity(HEAD);
     (&mut file)
         .take(HEAD as u64)
@@ -188,7 +208,18 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         .map_err(|e| io_error(path, e))?;
     let name = path.display().to_string();
     let container = sniff(&name, &head) == Sniff::Zip;
-    let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
+    if imessage::is_sqlite(&head) {
+        drop(file);
+        return other_formats::read_database(path, &name, modified);
+    }
+    if let Some(json) = other_formats::json_kind(&head) {
+        let mut imported = other_formats::read_json_stream(&name, head, file, json)
+            .map_err(|e| io_error(path, e))?;
+        imported.modified = modified;
+        return Ok(imported);
+    }
+    let signal = other_formats::is_signal(&head);
+    let mut imported = if let Some(encoding) = whatsapp_text(&name, &head).filter(|_| !signal) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
     } else if let Some(shape) = streamed_json(&name, &head) {
         read_json_stream(&name, head, file, shape, opts).map_err(|e| io_error(path, e))?
@@ -205,6 +236,250 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         imported.modified = modified;
     }
     Ok(imported)
+}
+
+/// The formats of issue 8's second wave (iMessage, Discord, Google Chat, Signal), kept apart
+/// from the readers above so that this file changes in few places.
+mod other_formats {
+    use super::*;
+
+    /// Reads a SQLite file: iMessage's chat.db, opened read-only and immutable.
+    pub(super) fn read_database(
+        path: &Path,
+        name: &str,
+        modified: Option<Millis>,
+    ) -> Result<Imported, ImportError> {
+        let parsed = imessage::read_path(path, name).map_err(|r| refusal(name, r))?;
+        let (file_hash, bytes) = hash_file(path).map_err(|e| io_error(path, e))?;
+        Ok(Imported {
+            parsed,
+            format: "imessage-db",
+            file_hash,
+            bytes,
+            modified,
+        })
+    }
+
+    /// The hash and size of a file, read a megabyte at a time.
+    fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+        let digest = std::cell::RefCell::new(Digest {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        });
+        let mut r = Digesting {
+            inner: std::fs::File::open(path)?,
+            digest: &digest,
+        };
+        std::io::copy(&mut r, &mut std::io::sink())?;
+        let d = digest.into_inner();
+        Ok((format!("{:032x}", d.hasher.digest128()), d.bytes))
+    }
+
+    fn refusal(name: &str, r: imessage::Refusal) -> ImportError {
+        match r {
+            imessage::Refusal::Open(reason) => ImportError::Database {
+                path: name.to_owned(),
+                reason,
+            },
+            imessage::Refusal::NotMessages(reason) => ImportError::UnknownFormat {
+                path: name.to_owned(),
+                reason: format!(
+                    "{reason}; walkaway reads the messages database of a mac, ~/Library/Messages/chat.db"
+                ),
+            },
+        }
+    }
+
+    /// Reads the exports of this wave in a folder: a Messages database (`chat.db`, e.g. the
+    /// folder `~/Library/Messages` itself), else every DiscordChatExporter channel, Hangouts
+    /// takeout and signal-export chat in it, merged. `None` when there are none.
+    pub(super) fn read_dir(
+        files: &[PathBuf],
+        opts: &Options,
+    ) -> Option<Result<Imported, ImportError>> {
+        let head_of = |f: &Path| -> Vec<u8> {
+            let mut head = Vec::new();
+            let _ = std::fs::File::open(f)
+                .and_then(|file| file.take(HEAD as u64).read_to_end(&mut head));
+            head
+        };
+        let mut databases: Vec<&PathBuf> = files
+            .iter()
+            .filter(|f| imessage::is_sqlite(&head_of(f)))
+            .collect();
+        databases.sort_by_key(|f| f.file_name().and_then(|n| n.to_str()) != Some("chat.db"));
+        if let Some(db) = databases.first() {
+            return Some(read_path(db, opts));
+        }
+        let mut out: Option<Imported> = None;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        for f in files {
+            let head = head_of(f);
+            if json_kind(&head).is_none() && !is_signal(&head) {
+                continue;
+            }
+            let one = match read_path(f, opts) {
+                Ok(i) => i,
+                Err(e) => return Some(Err(e)),
+            };
+            hasher.update(one.file_hash.as_bytes());
+            out = Some(match out {
+                None => one,
+                Some(mut all) => {
+                    all.parsed.chats.extend(one.parsed.chats);
+                    all.parsed.diagnostics.extend(one.parsed.diagnostics);
+                    all.bytes += one.bytes;
+                    all.modified = all.modified.max(one.modified);
+                    all
+                }
+            });
+        }
+        out.map(|mut all| {
+            all.file_hash = format!("{:032x}", hasher.digest128());
+            Ok(all)
+        })
+    }
+
+    /// What a zip gave: the parsed data, its format, the latest date of the entries read.
+    pub(super) type ZipRead = (Parsed, &'static str, Option<Millis>);
+
+    /// Reads the exports of this wave in a zip (as [`read_dir`] does a folder), each entry in
+    /// memory within the archive's caps.
+    pub(super) fn read_zip(
+        name: &str,
+        zip: &mut archive::Archive<'_>,
+        entries: &[archive::Entry],
+        opts: &Options,
+    ) -> Result<Option<ZipRead>, ImportError> {
+        let mut out: Option<ZipRead> = None;
+        for e in entries {
+            let head = zip.head(e, HEAD);
+            if !imessage::is_sqlite(&head) && json_kind(&head).is_none() && !is_signal(&head) {
+                continue;
+            }
+            let data = zip_read(name, zip, e)?;
+            let Some((parsed, format)) = read_bytes(&e.name, &data, opts)? else {
+                continue;
+            };
+            let dated = e.modified_in(&opts.tz);
+            out = Some(match out {
+                None => (parsed, format, dated),
+                Some((mut all, f, m)) => {
+                    all.chats.extend(parsed.chats);
+                    all.diagnostics.extend(parsed.diagnostics);
+                    (all, f, m.max(dated))
+                }
+            });
+        }
+        Ok(out)
+    }
+
+    /// Reads the bytes of a format of this wave, `None` when they are none of them.
+    pub(super) fn read_bytes(
+        name: &str,
+        bytes: &[u8],
+        opts: &Options,
+    ) -> Result<Option<(Parsed, &'static str)>, ImportError> {
+        if imessage::is_sqlite(bytes) {
+            let parsed = imessage::read_bytes(name, bytes).map_err(|r| refusal(name, r))?;
+            return Ok(Some((parsed, "imessage-db")));
+        }
+        if is_signal(bytes) {
+            let mut diagnostics = Vec::new();
+            let text = decode(name, bytes, &mut diagnostics);
+            let (chat, more) = signal::read(name, &text, opts);
+            diagnostics.extend(more);
+            let chats = if chat.events.is_empty() {
+                Vec::new()
+            } else {
+                vec![chat]
+            };
+            let parsed = Parsed {
+                chats,
+                activity: Vec::new(),
+                diagnostics,
+            };
+            return Ok(Some((parsed, "signal-md")));
+        }
+        Ok(match json_kind(bytes.get(..HEAD).unwrap_or(bytes)) {
+            Some(Json::Discord) => Some((discord::read_slice(name, bytes), "discord-json")),
+            Some(Json::Hangouts) => Some((googlechat::read_slice(name, bytes), "hangouts-json")),
+            None => None,
+        })
+    }
+
+    /// The JSON exports of this wave, recognised by their top-level keys.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(super) enum Json {
+        /// DiscordChatExporter: `guild` and `channel`.
+        Discord,
+        /// Google Takeout's Hangouts.json: `conversations`.
+        Hangouts,
+    }
+
+    /// A signal-export Markdown chat (UTF-8 text with its bracketed ISO headers).
+    pub(super) fn is_signal(head: &[u8]) -> bool {
+        let head = head.get(..HEAD).unwrap_or(head);
+        if is_binary(head) {
+            return false;
+        }
+        let text = String::from_utf8_lossy(head);
+        let whole = match text.rfind('\n') {
+            Some(i) if head.len() == HEAD => text.get(..i).unwrap_or(&text),
+            _ => &text,
+        };
+        signal::looks_like_signal(whole.strip_prefix('\u{feff}').unwrap_or(whole))
+    }
+
+    pub(super) fn json_kind(head: &[u8]) -> Option<Json> {
+        if discord::sniff(head) {
+            return Some(Json::Discord);
+        }
+        if googlechat::sniff(head) {
+            return Some(Json::Hangouts);
+        }
+        None
+    }
+
+    /// Reads one of this wave's JSON exports from disk a record at a time, hashing the bytes on
+    /// the way.
+    pub(super) fn read_json_stream(
+        name: &str,
+        head: Vec<u8>,
+        rest: std::fs::File,
+        json: Json,
+    ) -> std::io::Result<Imported> {
+        let digest = std::cell::RefCell::new(Digest {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        });
+        let mut reader = std::io::BufReader::with_capacity(
+            1 << 20,
+            Digesting {
+                inner: std::io::Cursor::new(head).chain(rest),
+                digest: &digest,
+            },
+        );
+        let (parsed, format) = match json {
+            Json::Discord => (
+                discord::read(name, meta::SkipBom::new(&mut reader))?,
+                "discord-json",
+            ),
+            Json::Hangouts => (
+                googlechat::read(name, meta::SkipBom::new(&mut reader))?,
+                "hangouts-json",
+            ),
+        };
+        std::io::copy(&mut reader, &mut std::io::sink())?;
+        let d = digest.into_inner();
+        Ok(Imported {
+            parsed,
+            format,
+            file_hash: format!("{:032x}", d.hasher.digest128()),
+            bytes: d.bytes,
+            modified: None,
+        })
+    }
 }
 
 /// The shape of a file that is a Telegram or Meta chat export, read by streaming.
@@ -570,6 +845,9 @@ fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
         found += 1;
     }
     if found == 0 {
+        if let Some(read) = other_formats::read_dir(&walked, opts) {
+            return read;
+        }
         return read_dir_chat(dir, &walked, opts);
     }
     Ok(Imported {
@@ -819,6 +1097,9 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         bytes: size,
         modified: None,
     };
+    if let Some(read) = other_formats::read_bytes(name, bytes, opts)? {
+        return Ok(done(read.0, read.1));
+    }
     let sniffed = sniff(name, bytes);
     if sniffed == Sniff::Zip {
         let (parsed, format, modified) = read_zip(name, bytes, opts)?;
@@ -1065,6 +1346,11 @@ fn read_zip(
             });
         }
         parsed.chats.push(chat.chat);
+    }
+    if format.is_none()
+        && let Some(read) = other_formats::read_zip(name, &mut zip, &entries, opts)?
+    {
+        return Ok(read);
     }
     match format {
         Some(f) => Ok((parsed, f, modified)),

@@ -25,10 +25,12 @@ pub enum Source {
     Discord,
     Signal,
     Csv,
+    /// Google Hangouts / Google Chat (Google Takeout).
+    GoogleChat,
 }
 
 impl Source {
-    pub const ALL: [Source; 9] = [
+    pub const ALL: [Source; 10] = [
         Source::WhatsApp,
         Source::Telegram,
         Source::Messenger,
@@ -38,6 +40,7 @@ impl Source {
         Source::Discord,
         Source::Signal,
         Source::Csv,
+        Source::GoogleChat,
     ];
 
     /// Stable lowercase name used in the database and in JSON (`"whatsapp"`).
@@ -52,6 +55,7 @@ impl Source {
             Source::Discord => "discord",
             Source::Signal => "signal",
             Source::Csv => "csv",
+            Source::GoogleChat => "googlechat",
         }
     }
 
@@ -148,6 +152,9 @@ pub mod flags {
     pub const EDITED: u8 = 4;
     /// The line was out of chronological order in the source file.
     pub const OUT_OF_ORDER: u8 = 8;
+    /// Sent by SMS or RCS in an app that also carries its own messages (an iMessage chat's
+    /// SMS fallback), so that a deduplication can recognise the same message in an SMS export.
+    pub const SMS: u8 = 16;
 }
 
 /// One event of a chat, as read from a source. Its text lives in the [`Events`] that holds
