@@ -16,6 +16,11 @@ pub mod telegram;
 mod text;
 pub mod whatsapp;
 
+// Issue 8, text and row formats: SMS Backup & Restore XML, LINE text, generic CSV.
+pub mod handles;
+pub mod sms;
+mod tally;
+
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -190,6 +195,8 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let container = sniff(&name, &head) == Sniff::Zip;
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
+    } else if let Some(backup) = sms::sniff(&head) {
+        read_sms_stream(&name, head, file, backup).map_err(|e| io_error(path, e))?
     } else if let Some(shape) = streamed_json(&name, &head) {
         read_json_stream(&name, head, file, shape, opts).map_err(|e| io_error(path, e))?
     } else {
@@ -264,6 +271,42 @@ fn read_json_stream(
     Ok(Imported {
         parsed,
         format,
+        file_hash: format!("{:032x}", digest.hasher.digest128()),
+        bytes: digest.bytes,
+        modified: None,
+    })
+}
+
+/// Reads an SMS Backup & Restore file from disk an element at a time (memory holds the events,
+/// never the file nor any attachment), hashing the bytes on the way.
+fn read_sms_stream(
+    name: &str,
+    head: Vec<u8>,
+    rest: std::fs::File,
+    backup: sms::Backup,
+) -> std::io::Result<Imported> {
+    let digest = std::cell::RefCell::new(Digest {
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        bytes: 0,
+    });
+    let mut reader = std::io::BufReader::with_capacity(
+        1 << 20,
+        Digesting {
+            inner: std::io::Cursor::new(head).chain(rest),
+            digest: &digest,
+        },
+    );
+    let out = sms::read(name, &mut reader)?;
+    // Whatever the reader left (after broken xml) is hashed too.
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    let digest = digest.into_inner();
+    Ok(Imported {
+        parsed: Parsed {
+            chats: out.chats,
+            activity: Vec::new(),
+            diagnostics: out.diagnostics,
+        },
+        format: backup.format(),
         file_hash: format!("{:032x}", digest.hasher.digest128()),
         bytes: digest.bytes,
         modified: None,
@@ -869,6 +912,15 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
             }
         })?;
         return Ok(done(parsed, "instagram-activity"));
+    }
+    if let Some(backup) = sms::sniff(bytes.get(..HEAD).unwrap_or(bytes)) {
+        let out = sms::read_slice(name, bytes);
+        let parsed = Parsed {
+            chats: out.chats,
+            activity: Vec::new(),
+            diagnostics: out.diagnostics,
+        };
+        return Ok(done(parsed, backup.format()));
     }
     let mut diags = Vec::new();
     let Some(text) = text_of(name, bytes, &mut diags) else {
