@@ -1254,12 +1254,10 @@ pub struct SkipData<R> {
 #[derive(Debug)]
 struct Scanner {
     state: State,
-    /// The current attribute name's first bytes, and its full length.
-    tok: [u8; 4],
-    tok_len: usize,
-    in_tok: bool,
-    /// An `=` followed the last name.
-    eq: bool,
+    /// The last bytes of the current tag since its start or its last quoted value: what
+    /// precedes a quote tells whether the value is a `data` attribute's.
+    tail: [u8; 16],
+    tail_len: usize,
     /// Bytes dropped.
     skipped: u64,
 }
@@ -1288,10 +1286,8 @@ impl<R> SkipData<R> {
             inner,
             scan: Scanner {
                 state: State::Text,
-                tok: [0; 4],
-                tok_len: 0,
-                in_tok: false,
-                eq: false,
+                tail: [0; 16],
+                tail_len: 0,
                 skipped: 0,
             },
         }
@@ -1308,30 +1304,57 @@ impl Scanner {
     fn step(&mut self, input: &[u8], out: &mut [u8]) -> (usize, usize) {
         let (mut i, mut w) = (0, 0);
         while i < input.len() && w < out.len() {
+            let room = out.len() - w;
             let rest = input.get(i..).unwrap_or(&[]);
+            let seg = rest.get(..rest.len().min(room)).unwrap_or(&[]);
+            // Copies `n` bytes of `seg`.
+            let mut copy = |n: usize, w: &mut usize, i: &mut usize| {
+                if let (Some(dst), Some(src)) = (out.get_mut(*w..*w + n), seg.get(..n)) {
+                    dst.copy_from_slice(src);
+                }
+                *w += n;
+                *i += n;
+            };
             match self.state {
+                // Text and kept values: copy up to the byte that ends them.
                 State::Text | State::Quote(_, false) => {
                     let stop = match self.state {
                         State::Quote(q, _) => q,
                         _ => b'<',
                     };
-                    let room = out.len() - w;
-                    let (n, found) = match memchr::memchr(stop, rest) {
-                        Some(k) if k < room => (k + 1, true),
-                        _ => (rest.len().min(room), false),
-                    };
-                    if let (Some(dst), Some(src)) = (out.get_mut(w..w + n), rest.get(..n)) {
-                        dst.copy_from_slice(src);
-                    }
-                    i += n;
-                    w += n;
-                    if found {
-                        self.state = match self.state {
-                            State::Text => State::Lt,
-                            _ => State::Tag,
-                        };
+                    match memchr::memchr(stop, seg) {
+                        Some(k) => {
+                            copy(k + 1, &mut w, &mut i);
+                            self.state = match self.state {
+                                State::Text => State::Lt,
+                                _ => {
+                                    self.tail_len = 0;
+                                    State::Tag
+                                }
+                            };
+                        }
+                        None => copy(seg.len(), &mut w, &mut i),
                     }
                 }
+                // Inside a tag: copy up to a quote or its end, remembering what came last.
+                State::Tag => match memchr::memchr3(b'"', b'\'', b'>', seg) {
+                    Some(k) => {
+                        self.remember(seg.get(..k).unwrap_or(&[]));
+                        let b = seg.get(k).copied().unwrap_or(b'>');
+                        copy(k + 1, &mut w, &mut i);
+                        self.state = if b == b'>' {
+                            State::Text
+                        } else {
+                            State::Quote(b, self.before_data_value())
+                        };
+                        self.tail_len = 0;
+                    }
+                    None => {
+                        self.remember(seg);
+                        copy(seg.len(), &mut w, &mut i);
+                    }
+                },
+                // A dropped value: only its line breaks and its closing quote pass.
                 State::Quote(q, true) => match memchr::memchr2(q, b'\n', rest) {
                     Some(k) => {
                         self.skipped += k as u64;
@@ -1343,6 +1366,7 @@ impl Scanner {
                         i += k + 1;
                         if b == q {
                             self.state = State::Tag;
+                            self.tail_len = 0;
                         }
                     }
                     None => {
@@ -1350,23 +1374,31 @@ impl Scanner {
                         i += rest.len();
                     }
                 },
+                // The few bytes after `<` that tell a comment or CDATA from a tag, and the
+                // ends of those: one byte at a time.
                 _ => {
-                    let b = rest.first().copied().unwrap_or(0);
-                    if let Some(slot) = out.get_mut(w) {
-                        *slot = b;
+                    let b = seg.first().copied().unwrap_or(0);
+                    match self.after(b) {
+                        Some(next) => {
+                            copy(1, &mut w, &mut i);
+                            self.state = next;
+                        }
+                        // Not special: the byte is the tag's, read again in `Tag`.
+                        None => {
+                            self.state = State::Tag;
+                            self.tail_len = 0;
+                        }
                     }
-                    w += 1;
-                    i += 1;
-                    self.byte(b);
                 }
             }
         }
         (i, w)
     }
 
-    /// The state after one byte of markup.
-    fn byte(&mut self, b: u8) {
-        self.state = match (self.state, b) {
+    /// The state after byte `b` of `<!…`, a comment or CDATA; `None` when the markup is a
+    /// plain tag from here on.
+    fn after(&self, b: u8) -> Option<State> {
+        Some(match (self.state, b) {
             (State::Lt, b'!') => State::Bang,
             (State::Bang, b'-') => State::BangDash,
             (State::Bang, b'[') => State::CData(0),
@@ -1377,48 +1409,39 @@ impl Scanner {
             (State::CData(n), b']') => State::CData(n.saturating_add(1).min(2)),
             (State::CData(2), b'>') => State::Text,
             (State::CData(_), _) => State::CData(0),
-            _ => {
-                self.tag_byte(b);
-                return;
-            }
-        };
+            _ => return None,
+        })
     }
 
-    fn tag_byte(&mut self, b: u8) {
-        match b {
-            b'>' => {
-                self.state = State::Text;
-                self.in_tok = false;
-                self.eq = false;
-            }
-            b'"' | b'\'' => {
-                let data = self.eq && self.tok_len == 4 && &self.tok == b"data";
-                self.state = State::Quote(b, data);
-                self.in_tok = false;
-                self.eq = false;
-                self.tok_len = 0;
-            }
-            b'=' => {
-                self.state = State::Tag;
-                self.in_tok = false;
-                self.eq = true;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                self.state = State::Tag;
-                self.in_tok = false;
-            }
-            _ => {
-                self.state = State::Tag;
-                if !self.in_tok {
-                    self.in_tok = true;
-                    self.tok_len = 0;
-                    self.eq = false;
-                }
-                if let Some(slot) = self.tok.get_mut(self.tok_len) {
-                    *slot = b;
-                }
-                self.tok_len = self.tok_len.saturating_add(1);
-            }
+    /// Keeps the last bytes of `seg` in `tail`.
+    fn remember(&mut self, seg: &[u8]) {
+        let cap = self.tail.len();
+        if seg.len() >= cap {
+            self.tail
+                .copy_from_slice(seg.get(seg.len() - cap..).unwrap_or(&[0; 16]));
+            self.tail_len = cap;
+            return;
+        }
+        let keep = (cap - seg.len()).min(self.tail_len);
+        self.tail
+            .copy_within(self.tail_len - keep..self.tail_len, 0);
+        if let Some(dst) = self.tail.get_mut(keep..keep + seg.len()) {
+            dst.copy_from_slice(seg);
+        }
+        self.tail_len = keep + seg.len();
+    }
+
+    /// Whether the tag's bytes before a quote end with `data=` (blanks allowed around `=`).
+    fn before_data_value(&self) -> bool {
+        let t = self.tail.get(..self.tail_len).unwrap_or(&[]);
+        let t = t.trim_ascii_end();
+        let Some(t) = t.strip_suffix(b"=") else {
+            return false;
+        };
+        let t = t.trim_ascii_end();
+        match t.strip_suffix(b"data") {
+            Some(before) => before.last().is_none_or(u8::is_ascii_whitespace),
+            None => false,
         }
     }
 }
