@@ -131,6 +131,32 @@ pub fn sniff(head: &[u8]) -> Option<Backup> {
     }
 }
 
+/// What an XML file that is not a backup looks like, for the refusal; `None` when the text
+/// does not start like XML.
+pub(crate) fn refusal(text: &str) -> Option<String> {
+    let t = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    if !t.starts_with('<') {
+        return None;
+    }
+    // The first element that is not a declaration, comment or doctype.
+    let root = t
+        .match_indices('<')
+        .map(|(i, _)| t.get(i + 1..).unwrap_or(""))
+        .find(|r| r.starts_with(|c: char| c.is_alphabetic()))
+        .map(|r| {
+            r.split(|c: char| c.is_whitespace() || c == '>' || c == '/')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(40)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    Some(format!(
+        "it is an xml file whose root element is <{root}>, not an android \"sms backup & restore\" backup (<smses> or <calls>); for another app's export, see whether walkaway reads its own format, or convert it to csv as docs/formats/csv.md describes"
+    ))
+}
+
 /// Reads a backup from a reader, streaming. `Err` only for an I/O error; XML that stops
 /// making sense keeps what came before it and says where it stopped.
 pub fn read<R: BufRead>(name: &str, reader: R) -> std::io::Result<SmsExport> {
