@@ -19,6 +19,7 @@ pub mod whatsapp;
 // Issue 8, text and row formats: SMS Backup & Restore XML, LINE text, generic CSV.
 pub mod csv;
 pub mod handles;
+pub mod line;
 pub mod sms;
 mod tally;
 
@@ -973,6 +974,19 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
             diagnostics: diags,
         };
         return Ok(done(parsed, csv::FORMAT));
+    }
+    if line::looks_like_line(&text) {
+        let out = line::parse(name, &text, opts);
+        diags.extend(out.diagnostics);
+        let parsed = Parsed {
+            chats: (!out.chat.events.is_empty())
+                .then_some(out.chat)
+                .into_iter()
+                .collect(),
+            activity: Vec::new(),
+            diagnostics: diags,
+        };
+        return Ok(done(parsed, line::FORMAT));
     }
     if !whatsapp::looks_like_whatsapp(&text) {
         // What the text looks like, and what to do (issue 8's readers first).

@@ -25,10 +25,11 @@ pub enum Source {
     Discord,
     Signal,
     Csv,
+    Line,
 }
 
 impl Source {
-    pub const ALL: [Source; 9] = [
+    pub const ALL: [Source; 10] = [
         Source::WhatsApp,
         Source::Telegram,
         Source::Messenger,
@@ -38,6 +39,7 @@ impl Source {
         Source::Discord,
         Source::Signal,
         Source::Csv,
+        Source::Line,
     ];
 
     /// Stable lowercase name used in the database and in JSON (`"whatsapp"`).
@@ -52,6 +54,7 @@ impl Source {
             Source::Discord => "discord",
             Source::Signal => "signal",
             Source::Csv => "csv",
+            Source::Line => "line",
         }
     }
 
