@@ -580,7 +580,7 @@ fn saved_on(line: &str, order: DateOrder, tz: &jiff::tz::TimeZone) -> Option<Mil
     let colon = value.rfind(':')?;
     let split = value
         .get(..colon)?
-        .rfind(|c: char| c == ' ' || c == ',')
+        .rfind([' ', ','])
         .unwrap_or(0);
     let (date_part, time_part) = value.split_at(split);
     let n = date_numbers(date_part.trim().trim_end_matches(','))?;
