@@ -578,10 +578,7 @@ fn saved_on(line: &str, order: DateOrder, tz: &jiff::tz::TimeZone) -> Option<Mil
     let value = value.trim();
     // The time is the last `H:MM` with what surrounds it up to the date's end.
     let colon = value.rfind(':')?;
-    let split = value
-        .get(..colon)?
-        .rfind([' ', ','])
-        .unwrap_or(0);
+    let split = value.get(..colon)?.rfind([' ', ',']).unwrap_or(0);
     let (date_part, time_part) = value.split_at(split);
     let n = date_numbers(date_part.trim().trim_end_matches(','))?;
     let d = to_date(n, order)?;
