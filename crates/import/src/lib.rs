@@ -21,6 +21,13 @@ pub mod telegram;
 mod text;
 pub mod whatsapp;
 
+// Issue 8, text and row formats: SMS Backup & Restore XML, LINE text, generic CSV.
+pub mod csv;
+pub mod handles;
+pub mod line;
+pub mod sms;
+mod tally;
+
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -130,7 +137,7 @@ pub enum ImportError {
     #[error("{path} is empty")]
     Empty { path: String },
     #[error(
-        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip), the messages database of a mac (~/Library/Messages/chat.db), discordchatexporter json, and signal chats exported by signal-export (chat.md)"
+        "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip), the messages database of a mac (~/Library/Messages/chat.db), discordchatexporter json, signal chats exported by signal-export (chat.md), google hangouts takeout (Hangouts.json), android \"sms backup & restore\" backups (sms-*.xml, calls-*.xml), line chat histories (.txt), and any chat as csv (docs/formats/csv.md)"
     )]
     UnknownFormat { path: String, reason: String },
     #[error("{path} is not a readable zip archive: {reason}")]
@@ -221,6 +228,10 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let signal = other_formats::is_signal(&head);
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head).filter(|_| !signal) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
+    } else if let Some(backup) = sms::sniff(&head) {
+        read_sms_stream(&name, head, file, backup).map_err(|e| io_error(path, e))?
+    } else if let Some(delimiter) = csv::sniff(&head) {
+        read_csv_stream(&name, head, file, delimiter, opts).map_err(|e| io_error(path, e))?
     } else if let Some(shape) = streamed_json(&name, &head) {
         read_json_stream(&name, head, file, shape, opts).map_err(|e| io_error(path, e))?
     } else {
@@ -539,6 +550,74 @@ fn read_json_stream(
     Ok(Imported {
         parsed,
         format,
+        file_hash: format!("{:032x}", digest.hasher.digest128()),
+        bytes: digest.bytes,
+        modified: None,
+    })
+}
+
+/// Reads an SMS Backup & Restore file from disk an element at a time (memory holds the events,
+/// never the file nor any attachment), hashing the bytes on the way.
+fn read_sms_stream(
+    name: &str,
+    head: Vec<u8>,
+    rest: std::fs::File,
+    backup: sms::Backup,
+) -> std::io::Result<Imported> {
+    let digest = std::cell::RefCell::new(Digest {
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        bytes: 0,
+    });
+    let mut reader = std::io::BufReader::with_capacity(
+        1 << 20,
+        Digesting {
+            inner: std::io::Cursor::new(head).chain(rest),
+            digest: &digest,
+        },
+    );
+    let out = sms::read(name, &mut reader)?;
+    // Whatever the reader left (after broken xml) is hashed too.
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    let digest = digest.into_inner();
+    Ok(Imported {
+        parsed: Parsed {
+            chats: out.chats,
+            activity: Vec::new(),
+            diagnostics: out.diagnostics,
+        },
+        format: backup.format(),
+        file_hash: format!("{:032x}", digest.hasher.digest128()),
+        bytes: digest.bytes,
+        modified: None,
+    })
+}
+
+/// Reads a generic CSV file from disk a row at a time, hashing the bytes on the way.
+fn read_csv_stream(
+    name: &str,
+    head: Vec<u8>,
+    rest: std::fs::File,
+    delimiter: u8,
+    opts: &Options,
+) -> std::io::Result<Imported> {
+    let digest = std::cell::RefCell::new(Digest {
+        hasher: xxhash_rust::xxh3::Xxh3::new(),
+        bytes: 0,
+    });
+    let mut reader = Digesting {
+        inner: std::io::Cursor::new(head).chain(rest),
+        digest: &digest,
+    };
+    let out = csv::read(name, &mut reader, delimiter, opts)?;
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    let digest = digest.into_inner();
+    Ok(Imported {
+        parsed: Parsed {
+            chats: out.chats,
+            activity: Vec::new(),
+            diagnostics: out.diagnostics,
+        },
+        format: csv::FORMAT,
         file_hash: format!("{:032x}", digest.hasher.digest128()),
         bytes: digest.bytes,
         modified: None,
@@ -1151,6 +1230,15 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         })?;
         return Ok(done(parsed, "instagram-activity"));
     }
+    if let Some(backup) = sms::sniff(bytes.get(..HEAD).unwrap_or(bytes)) {
+        let out = sms::read_slice(name, bytes);
+        let parsed = Parsed {
+            chats: out.chats,
+            activity: Vec::new(),
+            diagnostics: out.diagnostics,
+        };
+        return Ok(done(parsed, backup.format()));
+    }
     let mut diags = Vec::new();
     let Some(text) = text_of(name, bytes, &mut diags) else {
         return Err(ImportError::UnknownFormat {
@@ -1158,10 +1246,37 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
             reason: "binary data, not a text export".to_owned(),
         });
     };
+    if let Some(delimiter) = csv::sniff(text.as_bytes()) {
+        let out = csv::read_slice(name, text.as_bytes(), delimiter, opts);
+        diags.extend(out.diagnostics);
+        let parsed = Parsed {
+            chats: out.chats,
+            activity: Vec::new(),
+            diagnostics: diags,
+        };
+        return Ok(done(parsed, csv::FORMAT));
+    }
+    if line::looks_like_line(&text) {
+        let out = line::parse(name, &text, opts);
+        diags.extend(out.diagnostics);
+        let parsed = Parsed {
+            chats: (!out.chat.events.is_empty())
+                .then_some(out.chat)
+                .into_iter()
+                .collect(),
+            activity: Vec::new(),
+            diagnostics: diags,
+        };
+        return Ok(done(parsed, line::FORMAT));
+    }
     if !whatsapp::looks_like_whatsapp(&text) {
+        // What the text looks like, and what to do (issue 8's readers first).
+        let reason = sms::refusal(&text)
+            .or_else(|| csv::refusal(&text))
+            .unwrap_or_else(|| "its first lines are not whatsapp message headers".to_owned());
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
-            reason: "its first lines are not whatsapp message headers".to_owned(),
+            reason,
         });
     }
     let chat = whatsapp::parse_named(Some(name), &text, opts);

@@ -27,10 +27,11 @@ pub enum Source {
     Csv,
     /// Google Hangouts / Google Chat (Google Takeout).
     GoogleChat,
+    Line,
 }
 
 impl Source {
-    pub const ALL: [Source; 10] = [
+    pub const ALL: [Source; 11] = [
         Source::WhatsApp,
         Source::Telegram,
         Source::Messenger,
@@ -41,6 +42,7 @@ impl Source {
         Source::Signal,
         Source::Csv,
         Source::GoogleChat,
+        Source::Line,
     ];
 
     /// Stable lowercase name used in the database and in JSON (`"whatsapp"`).
@@ -56,6 +58,7 @@ impl Source {
             Source::Signal => "signal",
             Source::Csv => "csv",
             Source::GoogleChat => "googlechat",
+            Source::Line => "line",
         }
     }
 

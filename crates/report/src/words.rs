@@ -477,14 +477,15 @@ fn two_sided(r: &Report, them: &str) -> Section {
     }
     if r.calls.has_call_data {
         let line = |k: &str| {
-            r.calls.by.get(k).map_or("no calls".to_string(), |p| {
-                match (p.placed, p.answered) {
+            r.calls
+                .by
+                .get(k)
+                .map_or("no calls".to_string(), |p| match (p.placed, p.answered) {
                     (0, _) => "no calls".to_string(),
                     (n, 0) => format!("{} (none picked up)", count(n, "call", "calls")),
                     (n, a) if a == n => format!("{} (all picked up)", count(n, "call", "calls")),
                     (n, a) => format!("{} ({} picked up)", count(n, "call", "calls"), thousands(a)),
-                }
-            })
+                })
         };
         b.push(Block::Text(format!(
             "Calls: you placed {}; {them} placed {}.",

@@ -729,6 +729,7 @@ pub(crate) fn chat_id(source: Source, key: &str) -> String {
         Source::Signal => "sg",
         Source::Csv => "csv",
         Source::GoogleChat => "gc",
+        Source::Line => "ln",
     };
     let mut bytes = Vec::with_capacity(key.len() + 16);
     bytes.extend_from_slice(source.as_str().as_bytes());
