@@ -37,6 +37,9 @@ pub struct FullAnalysis {
     /// answer) are frequent (see [`MONITORING_FREQUENT_DAYS`]); a single one is listed calmly.
     pub monitoring_frequent: bool,
     pub silences: Vec<Silence>,
+    /// Silences censored because they overlap a coverage gap of a merged person
+    /// (`Config::coverage_gaps`); 0 for one chat.
+    pub silences_in_gaps: usize,
     pub forecast: Forecast,
     pub signals: Vec<SignalHit>,
     pub stepback: Option<StepbackResult>,
@@ -69,7 +72,8 @@ pub fn analyze_full(
         }
     });
     base.msgs = msgs;
-    let silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);
+    let mut silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);
+    let silences_in_gaps = survival::censor_in_gaps(&mut silences, &cfg.coverage_gaps);
     let forecast = survival::forecast(&silences);
     let calls = calls::calls(events, n_people, cfg.as_of);
     let monitoring_frequent = cfg.partner.is_some_and(|partner| {
@@ -93,20 +97,23 @@ pub fn analyze_full(
                 .filter(|h| h.who == partner)
                 .map(|h| (h.event, h.signal.as_str()))
                 .collect();
-            Some(stepback::stepback(&StepbackInput {
-                msgs: &base.msgs,
-                convs: &base.convs,
-                turns: &base.turns,
-                calls: &calls,
-                events,
-                me: cfg.me,
-                partner,
-                config: sb,
-                as_of: cfg.as_of,
-                activity,
-                monitoring_events: &monitoring,
-                signal_hits: &display,
-            }))
+            Some(stepback::stepback_in_coverage(
+                &StepbackInput {
+                    msgs: &base.msgs,
+                    convs: &base.convs,
+                    turns: &base.turns,
+                    calls: &calls,
+                    events,
+                    me: cfg.me,
+                    partner,
+                    config: sb,
+                    as_of: cfg.as_of,
+                    activity,
+                    monitoring_events: &monitoring,
+                    signal_hits: &display,
+                },
+                &cfg.coverage_gaps,
+            ))
         }
         _ => None,
     };
@@ -121,6 +128,7 @@ pub fn analyze_full(
         calls,
         monitoring_frequent,
         silences,
+        silences_in_gaps,
         forecast,
         signals: hits,
         stepback,

@@ -16,6 +16,7 @@ pub mod calls;
 pub mod changepoint;
 pub mod conversations;
 pub mod full;
+pub mod merge;
 pub mod minimum;
 pub mod replies;
 pub mod rng;
@@ -95,6 +96,10 @@ pub struct Config {
     pub stepback: Option<StepbackConfig>,
     /// Extra signal patterns from the user's config file.
     pub extra_signal_patterns: Vec<signals::UserPattern>,
+    /// Periods `[start, end)` where one of a merged person's sources has no data
+    /// ([`merge::coverage_gaps`]): silences overlapping them are censored at the gap's start
+    /// ([`survival::censor_in_gaps`]). Empty for one chat.
+    pub coverage_gaps: Vec<(Millis, Millis)>,
 }
 
 impl Config {
@@ -110,6 +115,7 @@ impl Config {
             bootstrap_reps: 1000,
             stepback: None,
             extra_signal_patterns: Vec::new(),
+            coverage_gaps: Vec::new(),
         }
     }
 }

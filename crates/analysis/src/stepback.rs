@@ -440,6 +440,17 @@ fn side_figures(input: &StepbackInput<'_>, from: Millis, to: Millis) -> SideFigu
 /// Runs the experiment. The messages, conversations and calls must already stop at
 /// `input.as_of` (see [`crate::full::analyze_full`]).
 pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
+    stepback_in_coverage(input, &[])
+}
+
+/// [`stepback`] for a person merged across apps: silences that overlap a coverage gap (a period
+/// where one of the person's sources has no data) are censored at the gap's start
+/// ([`crate::survival::censor_in_gaps`]) before they are split at D, so they never count as his
+/// reach-out times, before D or after.
+pub fn stepback_in_coverage(
+    input: &StepbackInput<'_>,
+    gaps: &[(Millis, Millis)],
+) -> StepbackResult {
     let cfg = input.config;
     let d = cfg.start;
     let as_of = input.as_of;
@@ -450,7 +461,8 @@ pub fn stepback(input: &StepbackInput<'_>) -> StepbackResult {
     let elapsed_ms = as_of.saturating_sub(d).max(0);
 
     // Silences, split at D.
-    let all = silences(input.convs, me, Some(partner), as_of);
+    let mut all = silences(input.convs, me, Some(partner), as_of);
+    crate::survival::censor_in_gaps(&mut all, gaps);
     let (before, after) = split_silences(&all, d);
 
     // Breaches.

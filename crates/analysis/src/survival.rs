@@ -39,6 +39,9 @@ pub enum SilenceEnd {
     /// No next conversation before the data end (`as_of`, or the step-back start for the
     /// before side of a split silence): censored there.
     DataEnd,
+    /// The silence reaches into a period where one of the person's sources has no data (a
+    /// merged person, [`censor_in_gaps`]): possibly missing data, censored where the gap starts.
+    MissingData,
 }
 
 impl SilenceEnd {
@@ -47,6 +50,7 @@ impl SilenceEnd {
             SilenceEnd::PartnerOpened => "partner_opened",
             SilenceEnd::UserOpened => "user_opened",
             SilenceEnd::DataEnd => "data_end",
+            SilenceEnd::MissingData => "possibly_missing_data",
         }
     }
 }
@@ -130,6 +134,29 @@ pub fn silences(
         }
     }
     out
+}
+
+/// Censors every silence that overlaps a coverage gap (`[start, end)`, a period where one of a
+/// merged person's sources has no data: before its first event or after its data end) at the
+/// gap's start, or at its own start when it begins inside the gap. Such a silence is not
+/// evidence of silence: the person may have written in the app whose data is missing. It then
+/// counts as waiting only up to where the data is complete, and never as a reach-out time.
+/// Returns how many silences were affected. Without gaps (one chat) nothing changes.
+pub fn censor_in_gaps(silences: &mut [Silence], gaps: &[(Millis, Millis)]) -> usize {
+    let mut affected = 0;
+    for s in silences.iter_mut() {
+        let first_gap = gaps
+            .iter()
+            .filter(|&&(gs, ge)| ge > gs && gs < s.end && ge > s.start)
+            .map(|&(gs, _)| gs.max(s.start))
+            .min();
+        if let Some(cut) = first_gap {
+            s.end = cut.min(s.end);
+            s.outcome = SilenceEnd::MissingData;
+            affected += 1;
+        }
+    }
+    affected
 }
 
 /// One distinct time of a Kaplan–Meier curve.
@@ -509,6 +536,8 @@ pub struct Forecast {
     pub user_breaks: usize,
     /// Silences still open at the data end.
     pub censored_at_end: usize,
+    /// Silences censored where a source of a merged person has no data ([`censor_in_gaps`]).
+    pub possibly_missing: usize,
     pub curve: Vec<CurvePoint>,
     /// Cumulative incidence of "partner writes first", `(hours, probability)` per distinct time.
     pub cif_partner: Vec<(f64, f64)>,
@@ -536,6 +565,7 @@ pub fn forecast(silences: &[Silence]) -> Forecast {
     let partner_reach_outs = count(SilenceEnd::PartnerOpened);
     let user_breaks = count(SilenceEnd::UserOpened);
     let censored_at_end = count(SilenceEnd::DataEnd);
+    let possibly_missing = count(SilenceEnd::MissingData);
 
     let competing: Vec<(f64, Endpoint)> = silences
         .iter()
@@ -543,7 +573,7 @@ pub fn forecast(silences: &[Silence]) -> Forecast {
             let e = match s.outcome {
                 SilenceEnd::PartnerOpened => Endpoint::Cause1,
                 SilenceEnd::UserOpened => Endpoint::Cause2,
-                SilenceEnd::DataEnd => Endpoint::Censored,
+                SilenceEnd::DataEnd | SilenceEnd::MissingData => Endpoint::Censored,
             };
             (s.hours(), e)
         })
@@ -606,6 +636,7 @@ pub fn forecast(silences: &[Silence]) -> Forecast {
         partner_reach_outs,
         user_breaks,
         censored_at_end,
+        possibly_missing,
         curve: km
             .points
             .iter()

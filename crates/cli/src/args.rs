@@ -27,6 +27,35 @@ pub enum Command {
     /// Declare, follow and end a step-back plan.
     #[command(subcommand)]
     Plan(PlanCommand),
+    /// List people with their handles per source and suggested merges (nothing is merged
+    /// without `link`).
+    People(PeopleArgs),
+    /// Link handles to a person: their chats are then reported together (`report PERSON`).
+    Link(LinkArgs),
+    /// Take handles away from a person again.
+    Unlink(LinkArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PeopleArgs {
+    /// Print JSON instead of a list.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct LinkArgs {
+    /// The person: an id or a name as `walkaway people` prints it.
+    #[arg(value_name = "PERSON")]
+    pub person: String,
+    /// Handles as `walkaway people` prints them: SOURCE:HANDLE, e.g. sms:+15550001111,
+    /// instagram:sam.rivera, whatsapp:Sam.
+    #[arg(required = true, value_name = "HANDLE")]
+    pub handles: Vec<String>,
+    #[command(flatten)]
+    pub db: DbArg,
 }
 
 #[derive(Debug, Args, Clone)]
@@ -71,8 +100,9 @@ pub struct ChatsArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// A chat id or title from `walkaway chats`, or an export file to import first.
-    #[arg(value_name = "CHAT | EXPORT_PATH")]
+    /// A chat id or title from `walkaway chats`, a person (id or name from `walkaway people`:
+    /// every chat with them, merged across apps), or an export file to import first.
+    #[arg(value_name = "CHAT | PERSON | EXPORT_PATH")]
     pub target: Option<String>,
     /// Which participant is you (remembered for the chat).
     #[arg(long, value_name = "NAME")]

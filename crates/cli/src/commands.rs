@@ -8,7 +8,7 @@ use walkaway_model::Source;
 
 use crate::config::{ChatsSettings, ImportSettings, Settings};
 use crate::ingest::{self, day, thousands, truncate};
-use crate::{plan, report};
+use crate::{people, plan, report};
 
 pub fn run(settings: Settings) -> Result<()> {
     match settings {
@@ -20,6 +20,9 @@ pub fn run(settings: Settings) -> Result<()> {
         Settings::PlanEnd(s) => plan::end(s),
         Settings::PlanList(s) => plan::list(s),
         Settings::PlanShow(s) => plan::show(s),
+        Settings::People(s) => people::list(s),
+        Settings::Link(s) => people::link(s, true),
+        Settings::Unlink(s) => people::link(s, false),
     }
 }
 

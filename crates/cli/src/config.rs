@@ -35,6 +35,22 @@ pub enum Settings {
     PlanEnd(PlanEndSettings),
     PlanList(PlanListSettings),
     PlanShow(PlanShowSettings),
+    People(PeopleSettings),
+    Link(LinkSettings),
+    Unlink(LinkSettings),
+}
+
+pub struct PeopleSettings {
+    pub db: PathBuf,
+    pub json: bool,
+}
+
+/// `link`/`unlink`: the person as typed (resolved against the database later) and the handles,
+/// each checked to be `SOURCE:HANDLE` with a known source.
+pub struct LinkSettings {
+    pub db: PathBuf,
+    pub person: String,
+    pub handles: Vec<walkaway_store::Handle>,
 }
 
 /// How exports are read.
@@ -195,6 +211,12 @@ pub fn settings(cli: Cli) -> Result<Settings> {
             db: db_path(a.db.db.as_deref())?,
             chat: a.chat,
         }),
+        Command::People(a) => Settings::People(PeopleSettings {
+            db: db_path(a.db.db.as_deref())?,
+            json: a.json,
+        }),
+        Command::Link(a) => Settings::Link(link(a)?),
+        Command::Unlink(a) => Settings::Unlink(link(a)?),
         Command::Plan(PlanCommand::Show(a)) => Settings::PlanShow(PlanShowSettings {
             tz: time_zone(a.tz.as_deref())?,
             patterns: user_patterns(None)?,
@@ -205,6 +227,37 @@ pub fn settings(cli: Cli) -> Result<Settings> {
                 html: a.html,
             },
         }),
+    })
+}
+
+/// The settings of `walkaway link` and `unlink`.
+fn link(a: args::LinkArgs) -> Result<LinkSettings> {
+    let handles = a
+        .handles
+        .iter()
+        .map(|h| handle(h))
+        .collect::<Result<Vec<_>>>()?;
+    if a.person.trim().is_empty() {
+        return Err(usage(
+            "PERSON: expected an id or a name as `walkaway people` prints it, got ''",
+        ));
+    }
+    Ok(LinkSettings {
+        db: db_path(a.db.db.as_deref())?,
+        person: a.person,
+        handles,
+    })
+}
+
+/// One `SOURCE:HANDLE` argument.
+pub fn handle(s: &str) -> Result<walkaway_store::Handle> {
+    walkaway_store::Handle::parse(s).ok_or_else(|| {
+        let sources: Vec<&str> = Source::ALL.iter().map(|s| s.as_str()).collect();
+        usage(format!(
+            "HANDLE: expected SOURCE:HANDLE as `walkaway people` prints it (e.g. \
+             sms:+15550001111, instagram:sam.rivera), with SOURCE one of {}; got '{s}'",
+            sources.join(", ")
+        ))
     })
 }
 

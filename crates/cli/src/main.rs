@@ -11,6 +11,7 @@ mod commands;
 mod config;
 mod errors;
 mod ingest;
+mod people;
 mod plan;
 mod progress;
 mod report;

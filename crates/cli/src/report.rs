@@ -16,10 +16,12 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, anyhow, bail};
 use jiff::tz::TimeZone;
 use walkaway_analysis::full::{FullAnalysis, analyze_full};
+use walkaway_analysis::merge::{Gap, Part, SourceCoverage, coverage_gaps, merge};
 use walkaway_import::Imported;
 use walkaway_model::{Events, Millis, PersonIdx, Source};
-use walkaway_report::{Input, Render};
-use walkaway_store::{ChatInfo, DataEndSource, Plan, Store};
+use walkaway_report::Input;
+use walkaway_report::person::PersonInput;
+use walkaway_store::{ChatInfo, DataEndSource, Person, PersonChat, Plan, Store};
 
 use crate::config::{self, ChatView, Knobs, Output, ReportSettings, Settled, Target};
 use crate::{chat, ingest, style};
@@ -42,6 +44,11 @@ pub fn run(s: &ReportSettings) -> Result<()> {
             )?
         }
         Resolved::NewExport(path, imported) => overlapped(&mut store, s, &path, imported)?,
+        Resolved::Person(person, chats) => {
+            let (chat, extra) = load_person(&store, &person, &chats)?;
+            timer.lap("load");
+            build_person(&mut store, chat, extra, &chats, s)?
+        }
     };
     timer.lap("analyse");
     report.warn_unused_flags();
@@ -56,13 +63,20 @@ enum Resolved {
     Stored(ChatInfo),
     /// An export holding one chat the database has never seen, parsed and not yet stored.
     NewExport(PathBuf, Imported),
+    /// A person: every two-person chat with one of their handles, merged.
+    Person(Person, Vec<PersonChat>),
 }
 
 /// Finds the chat to report on, importing an export target first (idempotently).
 fn resolve(store: &mut Store, s: &ReportSettings, timer: &mut Timer) -> Result<Resolved> {
     let query = match &s.target {
         Target::Only => None,
-        Target::Chat(q) => Some(q.clone()),
+        Target::Chat(q) => {
+            if let Some((person, chats)) = crate::people::for_report(store, q)? {
+                return Ok(Resolved::Person(person, chats));
+            }
+            Some(q.clone())
+        }
         Target::Export(path) => {
             let chat_ids = if path.is_file() {
                 let imported = walkaway_import::read_path(path, &ingest::options(&s.read))?;
@@ -145,6 +159,19 @@ pub struct Report {
     pub settled: Settled,
     pub tz_name: String,
     pub analysis: FullAnalysis,
+    /// Set for a report on a person merged across apps.
+    pub person: Option<PersonExtra>,
+}
+
+/// What a report on a person adds: who, by which handles, and what each source covers.
+pub struct PersonExtra {
+    pub id: String,
+    pub name: String,
+    pub handles: Vec<(Source, String)>,
+    pub sources: Vec<SourceCoverage>,
+    pub duplicates: u64,
+    /// Set once the data end is known ([`build_person`]).
+    pub gaps: Vec<Gap>,
 }
 
 impl Report {
@@ -163,6 +190,27 @@ impl Report {
             as_of_source: self.settled.as_of_source,
             notes: &self.chat.notes,
         }
+    }
+
+    /// The wire report, with the person's sources and coverage for a report on a person.
+    pub fn wire(&self) -> walkaway_report::json::Report {
+        let mut wire = walkaway_report::to_wire(&self.input());
+        if let Some(p) = &self.person {
+            walkaway_report::person::add_person(
+                &mut wire,
+                &PersonInput {
+                    id: &p.id,
+                    name: &p.name,
+                    handles: &p.handles,
+                    sources: &p.sources,
+                    gaps: &p.gaps,
+                    duplicates: p.duplicates,
+                },
+                &self.settled.cfg,
+                &self.analysis,
+            );
+        }
+        wire
     }
 
     /// The one-line notes about flags that had no effect, on stderr.
@@ -193,6 +241,131 @@ pub fn build(
         settled,
         tz_name: config::zone_name(tz),
         analysis,
+        person: None,
+    })
+}
+
+/// Loads every chat of a person and merges them into one chat whose participants are the user
+/// (0) and the person (1) (`walkaway_analysis::merge`).
+pub fn load_person(
+    store: &Store,
+    person: &Person,
+    chats: &[PersonChat],
+) -> Result<(Chat, PersonExtra)> {
+    if chats.is_empty() {
+        bail!(
+            "{} ({}) has no two-person chat; `walkaway people` lists their handles",
+            person.name,
+            person.id
+        );
+    }
+    let loaded = chats
+        .iter()
+        .map(|c| store.load_chat(&c.info.id))
+        .collect::<walkaway_store::Result<Vec<_>>>()?;
+    let parts: Vec<Part<'_>> = chats
+        .iter()
+        .zip(&loaded)
+        .map(|(c, l)| Part {
+            source: c.handle.source,
+            events: &l.events,
+            me: c.me,
+            partner: c.partner,
+            data_end: c.info.data_end,
+        })
+        .collect();
+    let merged =
+        merge(&parts).map_err(|e| anyhow!("cannot merge the chats of {}: {e}", person.id))?;
+    // The user's name as the chat with the most messages has it.
+    let mut me = chats
+        .iter()
+        .max_by_key(|c| c.info.messages)
+        .and_then(|c| c.info.participants.get(c.me as usize))
+        .cloned()
+        .unwrap_or_else(|| "you".to_owned());
+    if me == person.name {
+        me = "you".to_owned();
+    }
+    let data_end = chats
+        .iter()
+        .filter_map(|c| c.info.data_end.zip(c.info.data_end_source))
+        .max_by_key(|(t, _)| *t);
+    let mut sources: Vec<Source> = Vec::new();
+    let mut notes: Vec<String> = Vec::new();
+    for c in chats {
+        if !sources.contains(&c.handle.source) {
+            sources.push(c.handle.source);
+        }
+        for n in &c.info.notes {
+            if !notes.contains(n) {
+                notes.push(n.clone());
+            }
+        }
+    }
+    let chat = Chat {
+        id: person.id.clone(),
+        title: person.name.clone(),
+        sources,
+        people: vec![me, person.name.clone()],
+        events: merged.events,
+        known_me: Some(0),
+        data_end,
+        notes,
+    };
+    let extra = PersonExtra {
+        id: person.id.clone(),
+        name: person.name.clone(),
+        handles: person
+            .handles
+            .iter()
+            .map(|h| (h.source, h.handle.clone()))
+            .collect(),
+        sources: merged.sources,
+        duplicates: merged.duplicates,
+        gaps: Vec::new(),
+    };
+    Ok((chat, extra))
+}
+
+/// [`build`] for a merged person: the plan is the active plan of one of their chats, and the
+/// coverage gaps (periods where one of their sources has no data, up to the data end) censor
+/// the silences that fall in them.
+pub fn build_person(
+    store: &mut Store,
+    chat: Chat,
+    mut extra: PersonExtra,
+    chats: &[PersonChat],
+    s: &ReportSettings,
+) -> Result<Report> {
+    if s.me.is_some() {
+        return Err(crate::errors::usage(
+            "--me: a report on a person knows your side from their handles; leave --me out",
+        ));
+    }
+    let mut plan = None;
+    for c in chats {
+        if let Some(p) = store.active_plan(&c.info.id)? {
+            plan = Some(p);
+            break;
+        }
+    }
+    let mut settled = config::settle(
+        &s.knobs,
+        None,
+        &s.read.tz,
+        &chat.view(),
+        plan.as_ref(),
+        store.activity()?,
+    )?;
+    extra.gaps = coverage_gaps(&extra.sources, settled.cfg.as_of);
+    settled.cfg.coverage_gaps = extra.gaps.iter().map(|g| (g.start, g.end)).collect();
+    let analysis = analyse(&chat.events, &chat.people, &settled)?;
+    Ok(Report {
+        chat,
+        settled,
+        tz_name: s.read.tz_name.clone(),
+        analysis,
+        person: Some(extra),
     })
 }
 
@@ -309,23 +482,25 @@ fn overlapped(
         settled,
         tz_name: s.read.tz_name.clone(),
         analysis,
+        person: None,
     })
 }
 
 /// Prints the report (text or JSON) and writes the HTML file if asked.
 pub fn render(output: &Output, report: &Report) -> Result<()> {
-    let input = report.input();
+    // The same bytes as the `Render` implementations give, from the wire report with the
+    // person's additions.
+    let wire = report.wire();
     let mut out = std::io::stdout().lock();
     if output.json {
-        out.write_all(&walkaway_report::Json.render(&input))?;
+        serde_json::to_writer_pretty(&mut out, &wire)?;
+        out.write_all(b"\n")?;
     } else {
-        let term = walkaway_report::Terminal {
-            color: style::color_stdout(),
-        };
-        out.write_all(&term.render(&input))?;
+        let text = walkaway_report::terminal::render(&wire, style::color_stdout());
+        out.write_all(text.as_bytes())?;
     }
     if let Some(path) = output.html.as_deref() {
-        std::fs::write(path, walkaway_report::Html.render(&input))
+        std::fs::write(path, walkaway_report::html::render(&wire))
             .with_context(|| format!("--html: cannot write {}", path.display()))?;
         if !output.json {
             writeln!(out, "\nHTML report written to {}", path.display())?;

@@ -43,6 +43,71 @@ pub struct Report {
     /// lowercase sentences; empty when there are none.
     #[serde(default)]
     pub notes: Vec<String>,
+    /// A report on a person merged across apps (`walkaway report PERSON`): who, by which
+    /// handles. Absent for a report on one chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<Person>,
+    /// Per source of a merged person: messages and what it covers. Empty for one chat.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceCoverage>,
+    /// Where a merged person's sources do not all have data. Absent for one chat.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: String,
+    pub name: String,
+    pub handles: Vec<HandleRef>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HandleRef {
+    pub source: String,
+    pub handle: String,
+}
+
+/// One source of a merged person.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceCoverage {
+    pub source: String,
+    /// Messages from this source in the merged report (copies of a message already seen in
+    /// another source left out).
+    pub messages: u64,
+    /// Messages left out as copies of a message seen in another source.
+    pub duplicates: u64,
+    /// Local time (YYYY-MM-DDTHH:MM) of the source's first event: what it observes starts here.
+    pub first_event: Option<String>,
+    /// Local time of the source's data end: what it observes ends here.
+    pub data_end: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Coverage {
+    /// Periods, within the merged span, where one of the sources has no data: possibly
+    /// missing data.
+    pub gaps: Vec<CoverageGap>,
+    /// Silences that overlap a gap: censored at the gap's start in the forecast and the
+    /// step-back instead of counting as waiting or as a reach-out time.
+    pub silences_possibly_missing_data: u64,
+    /// Messages counted once because they were seen in two sources.
+    pub duplicates: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CoverageGap {
+    pub source: String,
+    /// Local times (YYYY-MM-DDTHH:MM).
+    pub start: String,
+    pub end: String,
+    /// `before_first_event` or `after_data_end`.
+    pub kind: String,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]

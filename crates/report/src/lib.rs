@@ -7,6 +7,7 @@
 pub mod fmt;
 pub mod html;
 pub mod json;
+pub mod person;
 pub mod terminal;
 pub mod words;
 
@@ -613,6 +614,9 @@ pub fn to_wire(input: &Input<'_>) -> json::Report {
         changes,
         hour_of_week,
         notes: input.notes.to_vec(),
+        person: None,
+        sources: Vec::new(),
+        coverage: None,
     }
 }
 

@@ -281,6 +281,9 @@ pub fn document(r: &Report) -> Doc {
     }
 
     let mut sections = Vec::new();
+    if !r.sources.is_empty() {
+        sections.push(sources_section(r));
+    }
     if two {
         sections.push(two_sided(r, &them));
         sections.push(if_quiet(r, &them));
@@ -555,6 +558,15 @@ fn if_quiet(r: &Report, them: &str) -> Section {
             parts.push(format!(
                 "{} still going at the end of the data",
                 thousands(f.censored_at_end)
+            ));
+        }
+        // A person merged across apps: silences where one of the apps has no data.
+        if let Some(c) = r.coverage.as_ref()
+            && c.silences_possibly_missing_data > 0
+        {
+            parts.push(format!(
+                "{} possibly missing data (an app had no data then)",
+                thousands(c.silences_possibly_missing_data)
             ));
         }
         b.push(Block::Text(format!(
@@ -1363,5 +1375,97 @@ fn method(r: &Report, them: &str, end: &DataEnd) -> Section {
         heading: "How this was worked out".into(),
         tone: Tone::Quiet,
         blocks: b,
+    }
+}
+
+/// How a source is named to people.
+pub fn source_label(source: &str) -> &str {
+    match source {
+        "whatsapp" => "WhatsApp",
+        "telegram" => "Telegram",
+        "messenger" => "Messenger",
+        "instagram" => "Instagram",
+        "imessage" => "iMessage",
+        "sms" => "SMS",
+        "discord" => "Discord",
+        "signal" => "Signal",
+        "csv" => "CSV",
+        "line" => "LINE",
+        "googlechat" | "google_chat" => "Google Chat",
+        other => other,
+    }
+}
+
+/// "1 Feb–26 Oct 2026", or "1 Feb 2025–26 Oct 2026" across years.
+fn span(first: &str, last: &str) -> String {
+    let (a, b) = (day(first), day(last));
+    match (a.rsplit_once(' '), b.rsplit_once(' ')) {
+        (Some((a_dm, a_y)), Some((_, b_y))) if a_y == b_y && a != b => format!("{a_dm}–{b}"),
+        _ if a == b => a,
+        _ => format!("{a}–{b}"),
+    }
+}
+
+/// A person merged across apps: what each source covers, and that silences where a source has
+/// no data are not counted as waiting (`report PERSON`; `r.sources` is empty otherwise).
+pub fn sources_section(r: &Report) -> Section {
+    let parts: Vec<String> = r
+        .sources
+        .iter()
+        .map(|s| {
+            let when = match (&s.first_event, &s.data_end) {
+                (Some(f), Some(e)) => format!("{} ", span(f, e)),
+                (Some(f), None) => format!("from {} ", day(f)),
+                _ => String::new(),
+            };
+            format!(
+                "{} {when}({})",
+                source_label(&s.source),
+                count(s.messages, "message", "messages")
+            )
+        })
+        .collect();
+    let mut blocks = vec![Block::Text(format!("Sources: {}.", parts.join(", ")))];
+    if let Some(p) = &r.person
+        && p.handles.len() > 1
+    {
+        let handles: Vec<String> = p
+            .handles
+            .iter()
+            .map(|h| format!("{}:{}", h.source, h.handle))
+            .collect();
+        blocks.push(Block::Note(format!(
+            "{} is reported as one person by the handles you linked: {}.",
+            p.name,
+            handles.join(", ")
+        )));
+    }
+    if let Some(c) = &r.coverage {
+        if c.duplicates > 0 {
+            blocks.push(Block::Note(format!(
+                "{} seen in two apps {} counted once.",
+                count(c.duplicates, "message", "messages"),
+                if c.duplicates == 1 { "was" } else { "were" }
+            )));
+        }
+        if !c.gaps.is_empty() {
+            let affected = if c.silences_possibly_missing_data > 0 {
+                format!(
+                    " ({} fell in such a period)",
+                    count(c.silences_possibly_missing_data, "silence", "silences")
+                )
+            } else {
+                String::new()
+            };
+            blocks.push(Block::Note(format!(
+                "Silences that fall where a source has no data are not counted as waiting: the \
+                 other person may have written in the app whose data is missing{affected}."
+            )));
+        }
+    }
+    Section {
+        heading: "SOURCES".into(),
+        tone: Tone::Normal,
+        blocks,
     }
 }

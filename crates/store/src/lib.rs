@@ -16,6 +16,7 @@
 mod blocks;
 mod fingerprint;
 mod import;
+mod people;
 pub mod schema;
 
 use std::io;
@@ -27,6 +28,7 @@ use walkaway_model::{
 };
 
 pub use fingerprint::fingerprint;
+pub use people::{Handle, Person, PersonChat, Suggestion, normalise_phone};
 
 /// Everything that can go wrong in the store. Messages are lowercase and name the database
 /// path or the chat involved.
@@ -97,6 +99,19 @@ pub enum StoreError {
         stored: String,
         given: String,
     },
+    #[error("no person {query}; `walkaway people` lists them with their ids")]
+    UnknownPerson { query: String },
+    #[error(
+        "no handle {handle} in the database; `walkaway people` lists every handle as \
+         SOURCE:HANDLE"
+    )]
+    UnknownHandle { handle: String },
+    #[error("{handle} is you (in chat {chat}); only other people's handles can be linked")]
+    HandleIsYou { handle: String, chat: String },
+    #[error("{handle} does not belong to {person}; `walkaway people` shows whose it is")]
+    NotHandleOf { handle: String, person: String },
+    #[error("{handle} is the only handle of {person}; there is nothing to unlink it from")]
+    OnlyHandle { handle: String, person: String },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -157,6 +157,36 @@ pub const MIGRATIONS: &[&str] = &[
         ELSE 'last_event'
     END;
     "#,
+    // Version 3: one person across apps (METRICS.md "One person across apps"). Every participant
+    // of every chat is a handle: the stable handle the importer gave (an E.164 phone number, an
+    // email, a username or user id), else the display name, per source. A handle belongs to
+    // exactly one person; a new handle gets a person of its own, and only `link`/`unlink` move
+    // handles between people, so nothing is merged without the user's word. A member's person
+    // is its handle's (`chat_member.person` of version 1 is no longer read). Members of older
+    // versions get their display name as their handle; members of one source with one display
+    // name share a handle.
+    r#"
+    CREATE TABLE handle (
+        id     INTEGER PRIMARY KEY,
+        source TEXT    NOT NULL,
+        handle TEXT    NOT NULL,
+        -- The display name the source last used for this handle.
+        name   TEXT    NOT NULL,
+        person INTEGER NOT NULL REFERENCES person(id),
+        UNIQUE (source, handle)
+    );
+    CREATE INDEX handle_by_person ON handle(person);
+    ALTER TABLE chat_member ADD COLUMN handle INTEGER REFERENCES handle(id);
+    INSERT INTO handle (source, handle, name, person)
+        SELECT c.source, m.name_in_source, m.name_in_source, min(m.person)
+          FROM chat_member m JOIN chat c ON c.pk = m.chat
+         GROUP BY c.source, m.name_in_source
+         ORDER BY min(m.person);
+    UPDATE chat_member SET handle = (
+        SELECT h.id FROM handle h JOIN chat c ON c.pk = chat_member.chat
+         WHERE h.source = c.source AND h.handle = chat_member.name_in_source);
+    CREATE INDEX chat_member_by_handle ON chat_member(handle);
+    "#,
 ];
 
 /// The schema version this build writes and understands.
