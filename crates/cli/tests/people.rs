@@ -254,3 +254,70 @@ fn ambiguous_names_and_bad_handles_are_usage_errors() {
     ]);
     assert_eq!(v["chat"]["sources"].as_array().unwrap().len(), 2);
 }
+
+/// SMS Backup & Restore: messages with Sam, and a call log of Sam's calls alone.
+const SMS: &str = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="2">
+  <sms protocol="0" address="+1 555 000 1111" date="1767780000000" type="1" body="are you free tonight?" contact_name="Sam" />
+  <sms protocol="0" address="+15550001111" date="1767780600000" type="2" body="maybe later" contact_name="Sam" />
+</smses>
+"#;
+const CALLS: &str = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<calls count="2">
+  <call number="+15550001111" duration="0" date="1767790000000" type="3" contact_name="Sam" />
+  <call number="+15550001111" duration="120" date="1767790300000" type="1" contact_name="Sam" />
+</calls>
+"#;
+
+#[test]
+fn whatsapp_sms_and_the_call_log_are_one_person() {
+    // Issue 8: a relationship over WhatsApp and SMS with its call log. The call log holds only
+    // Sam's calls (a chat with one sender); it still belongs to Sam's report.
+    let env = Env::new();
+    let wa = env.file("WhatsApp Chat with Sam.txt", WHATSAPP);
+    let sms = env.file("sms-1.xml", SMS);
+    let calls = env.file("calls-1.xml", CALLS);
+    for f in [&wa, &sms, &calls] {
+        env.ok(&["import", f.to_str().unwrap(), "--tz", "UTC"]);
+    }
+    let people = env.json(&["people", "--json"]);
+    let sam = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| {
+            p["handles"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|h| h["handle"] == "+15550001111")
+        })
+        .unwrap();
+    let id = sam["id"].as_str().unwrap().to_owned();
+    env.ok(&["link", &id, "whatsapp:Sam"]);
+    let r = env.json(&[
+        "report",
+        &id,
+        "--json",
+        "--tz",
+        "UTC",
+        "--as-of",
+        "2026-06-30",
+    ]);
+    let sources: Vec<&str> = r["chat"]["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(
+        sources.contains(&"whatsapp") && sources.contains(&"sms"),
+        "{sources:?}"
+    );
+    assert_eq!(r["calls"]["has_call_data"], true);
+    assert_eq!(
+        r["calls"]["by"][r["partner"].as_str().unwrap()]["placed"],
+        2
+    );
+    assert_eq!(r["messages"]["total"], 8);
+}

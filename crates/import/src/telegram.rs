@@ -365,6 +365,13 @@ impl Reader<'_> {
             }
             c.chat.me_hint = me_of(&c, self.me_user.as_deref());
             c.chat.events.shrink_to_fit();
+            // The stable handle of each person is their Telegram id (`user123`), which lets
+            // `walkaway people` recognise them across imports; "" where the export has none.
+            c.chat.handles = c
+                .handles
+                .iter()
+                .map(|h| h.clone().unwrap_or_default())
+                .collect();
             out.handles.push(c.handles);
             out.chats.push(c.chat);
         }

@@ -442,7 +442,7 @@ impl Store {
     }
 
     /// Every two-person chat in which one member is a handle of the person `person_id`, in the
-    /// order the chats were first imported. A chat whose both members are this person (a
+    /// order the chats were first imported, and every chat whose only sender is the person. A chat whose both members are this person (a
     /// handle of the user linked by mistake) is left out: it cannot tell who is who.
     pub fn person_chats(&self, person_id: &str) -> Result<Vec<PersonChat>> {
         let pk = self.require_person(person_id)?;
@@ -469,7 +469,10 @@ impl Store {
             let Some(info) = self.chat_by_pk(*chat)? else {
                 continue;
             };
-            if info.participants.len() != 2 {
+            // A two-person chat; or a chat in which only the person ever sent anything (a
+            // call log of incoming calls, a thread you never answered): the user is its
+            // other side.
+            if !matches!(info.participants.len(), 1 | 2) {
                 continue;
             }
             let (Ok(partner), Some(source)) = (PersonIdx::try_from(*idx), Source::parse(source))
