@@ -20,6 +20,7 @@ pub fn run(settings: Settings) -> Result<()> {
         Settings::PlanEnd(s) => plan::end(s),
         Settings::PlanList(s) => plan::list(s),
         Settings::PlanShow(s) => plan::show(s),
+        Settings::App(s) => crate::app::run(&s),
     }
 }
 
