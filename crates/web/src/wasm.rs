@@ -46,7 +46,7 @@ impl App {
         }
     }
 
-    /// The report on one chat: `{"html": "...", "report": {...}, "notes": [...]}` or
+    /// The report on one chat: `{"html": "...", "json": "...", "notes": [...]}` or
     /// `{"error": "..."}`. `options` is a JSON [`ReportOptions`].
     pub fn report(&mut self, options: &str) -> String {
         let options: ReportOptions = match serde_json::from_str(options) {
@@ -54,11 +54,9 @@ impl App {
             Err(e) => return error(&format!("bad options: {e}")),
         };
         match self.session.report(&options) {
+            // The JSON report goes as the string the CLI would print (key order kept).
             Ok(r) => {
-                let report: serde_json::Value =
-                    serde_json::from_str(&r.json).unwrap_or(serde_json::Value::Null);
-                serde_json::json!({ "html": r.html, "report": report, "notes": r.notes })
-                    .to_string()
+                serde_json::json!({ "html": r.html, "json": r.json, "notes": r.notes }).to_string()
             }
             Err(e) => error(&e),
         }
