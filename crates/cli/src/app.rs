@@ -76,11 +76,16 @@ pub fn run(s: &AppSettings) -> Result<()> {
              crates/web/build-site.sh, then rebuild walkaway (the page at {url} says the same)"
         );
     }
-    println!("walkaway app is at {url}");
-    println!(
-        "It runs in your browser; nothing you open there leaves this computer. Ctrl-C stops it."
-    );
-    io::stdout().flush()?;
+    // A closed stdout (the caller read the URL and went) must not stop the server: write
+    // errors are ignored here, where println! would panic.
+    let mut out = io::stdout().lock();
+    let _ = write!(
+        out,
+        "walkaway app is at {url}\nIt runs in your browser; nothing you open there leaves this \
+         computer. Ctrl-C stops it.\n"
+    )
+    .and_then(|()| out.flush());
+    drop(out);
     if s.open {
         open_browser(&url);
     }

@@ -124,8 +124,8 @@ fn walkaway_app_serves_on_loopback_and_prints_where() {
         .spawn()
         .unwrap();
     let mut line = String::new();
-    let stdout = child.stdout.take().unwrap();
-    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdout.read_line(&mut line).unwrap();
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -140,8 +140,15 @@ fn walkaway_app_serves_on_loopback_and_prints_where() {
     write!(s, "GET / HTTP/1.1\r\nHost: {authority}\r\n\r\n").unwrap();
     let mut page = String::new();
     s.read_to_string(&mut page).unwrap();
+    // Still serving after whoever started it stopped reading its output.
+    drop(stdout);
+    let mut again = std::net::TcpStream::connect(&authority).unwrap();
+    write!(again, "HEAD / HTTP/1.1\r\nHost: {authority}\r\n\r\n").unwrap();
+    let mut head = String::new();
+    again.read_to_string(&mut head).unwrap();
     let _ = child.kill();
     let _ = child.wait();
+    assert!(head.starts_with("HTTP/1.1 200 OK\r\n"), "{head}");
     assert!(page.starts_with("HTTP/1.1 200 OK\r\n"), "{page}");
     assert!(page.contains("Content-Security-Policy: default-src 'none'"));
     // Either the app, or the page that says how to build it.
