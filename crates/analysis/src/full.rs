@@ -63,6 +63,7 @@ pub fn analyze_full(
     // of them, so it runs beside them on the second core. Results do not depend on timing.
     let n_people = crate::analysed_people(people, cfg);
     let msgs = crate::sorted_messages(events, n_people, cfg.as_of);
+    #[cfg(not(target_arch = "wasm32"))]
     let (mut base, hits) = std::thread::scope(|s| {
         let scan = s.spawn(|| signals::scan(&msgs, events, None, &matcher));
         let base = crate::analyze_borrowed(&msgs, events, n_people, cfg);
@@ -71,6 +72,12 @@ pub fn analyze_full(
             Err(panic) => std::panic::resume_unwind(panic),
         }
     });
+    // WebAssembly in the browser has no threads (spawning panics there): one after the other.
+    #[cfg(target_arch = "wasm32")]
+    let (mut base, hits) = (
+        crate::analyze_borrowed(&msgs, events, n_people, cfg),
+        signals::scan(&msgs, events, None, &matcher),
+    );
     base.msgs = msgs;
     let mut silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);
     let silences_in_gaps = survival::censor_in_gaps(&mut silences, &cfg.coverage_gaps);

@@ -34,6 +34,19 @@ pub enum Command {
     Link(LinkArgs),
     /// Take handles away from a person again.
     Unlink(LinkArgs),
+    /// Open the app in your browser: drop exports, read the report. It runs inside the
+    /// browser, served from this program on 127.0.0.1; nothing leaves this computer.
+    App(AppArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AppArgs {
+    /// Port on 127.0.0.1 [default: a free one].
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+    /// Print the address without opening a browser.
+    #[arg(long)]
+    pub no_open: bool,
 }
 
 #[derive(Debug, Args)]

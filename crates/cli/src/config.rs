@@ -38,6 +38,7 @@ pub enum Settings {
     People(PeopleSettings),
     Link(LinkSettings),
     Unlink(LinkSettings),
+    App(AppSettings),
 }
 
 pub struct PeopleSettings {
@@ -164,6 +165,13 @@ pub struct PlanShowSettings {
     pub patterns: Vec<UserPattern>,
 }
 
+/// `walkaway app`: where to listen (always 127.0.0.1) and whether to open a browser.
+pub struct AppSettings {
+    /// 0: a free port.
+    pub port: u16,
+    pub open: bool,
+}
+
 /// Validates every flag of the command line.
 pub fn settings(cli: Cli) -> Result<Settings> {
     Ok(match cli.command {
@@ -178,6 +186,10 @@ pub fn settings(cli: Cli) -> Result<Settings> {
             json: a.json,
         }),
         Command::Report(a) => Settings::Report(report(a)?),
+        Command::App(a) => Settings::App(AppSettings {
+            port: a.port.unwrap_or(0),
+            open: !a.no_open,
+        }),
         Command::Plan(PlanCommand::Start(a)) => Settings::PlanStart(PlanStartSettings {
             date: date("DATE", &a.date)?,
             window: positive("--window", "days", a.window, MAX_WINDOW_DAYS)?,

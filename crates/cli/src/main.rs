@@ -5,6 +5,7 @@
 //! Exit codes: 0 success, 1 error (message on stderr), 2 usage error (from clap, or an invalid
 //! flag value found by `config`).
 
+mod app;
 mod args;
 mod chat;
 mod commands;

@@ -12,6 +12,12 @@ pub mod archive;
 pub mod discord;
 mod dyi;
 pub mod googlechat;
+#[cfg(feature = "imessage")]
+pub mod imessage;
+/// Without the `imessage` feature (the in-browser build): a chat.db is recognised and refused
+/// with a clear message.
+#[cfg(not(feature = "imessage"))]
+#[path = "imessage_off.rs"]
 pub mod imessage;
 pub mod instagram;
 mod json;

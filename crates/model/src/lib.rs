@@ -65,6 +65,24 @@ impl Source {
     pub fn parse(s: &str) -> Option<Source> {
         Source::ALL.into_iter().find(|x| x.as_str() == s)
     }
+
+    /// The short prefix of chat ids from this source (`wa-…`). Part of every stored chat's id:
+    /// never change one.
+    pub fn id_prefix(self) -> &'static str {
+        match self {
+            Source::WhatsApp => "wa",
+            Source::Telegram => "tg",
+            Source::Messenger => "fb",
+            Source::Instagram => "ig",
+            Source::IMessage => "im",
+            Source::Sms => "sms",
+            Source::Discord => "dc",
+            Source::Signal => "sg",
+            Source::Csv => "csv",
+            Source::GoogleChat => "gc",
+            Source::Line => "ln",
+        }
+    }
 }
 
 impl fmt::Display for Source {

@@ -846,19 +846,7 @@ fn create_chat(
 
 /// The stable public id of a chat first imported with this participant key.
 pub(crate) fn chat_id(source: Source, key: &str) -> String {
-    let prefix = match source {
-        Source::WhatsApp => "wa",
-        Source::Telegram => "tg",
-        Source::Messenger => "fb",
-        Source::Instagram => "ig",
-        Source::IMessage => "im",
-        Source::Sms => "sms",
-        Source::Discord => "dc",
-        Source::Signal => "sg",
-        Source::Csv => "csv",
-        Source::GoogleChat => "gc",
-        Source::Line => "ln",
-    };
+    let prefix = source.id_prefix();
     let mut bytes = Vec::with_capacity(key.len() + 16);
     bytes.extend_from_slice(source.as_str().as_bytes());
     bytes.push(0);

@@ -1,0 +1,193 @@
+// Browser test of the in-browser app, served by `walkaway app --no-open`, in Debian's Chromium
+// driven by playwright-core. Run by crates/web/browser-test.sh. Asserts on what a person sees:
+// the report's figures equal the command line's JSON, export text never runs, nothing is
+// requested from anywhere but the page's own origin, no sideways scroll at 390 px, and the
+// report is reachable with the keyboard. Screenshots go to target/. Waits are on conditions,
+// each bounded; no sleeps.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { chromium } from 'playwright-core';
+
+const root = resolve(new URL('../../..', import.meta.url).pathname);
+const bin = process.env.WALKAWAY_BIN || join(root, 'target/debug/walkaway');
+const out = join(root, 'target');
+const demo = join(root, 'examples/demo');
+const chat = join(demo, 'WhatsApp Chat with Sam.txt');
+const TIMEOUT = 60_000;
+let failures = 0;
+const check = (ok, what) => {
+  console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}`);
+  if (!ok) failures++;
+};
+
+// The command line's JSON on the same settings.
+const tmp = mkdtempSync(join(tmpdir(), 'walkaway-browser-'));
+const env = { ...process.env, WALKAWAY_DB: join(tmp, 'w.db'), TZ: 'UTC' };
+execFileSync(bin, ['import', join(demo, 'instagram')], { env });
+const cliJson = JSON.parse(execFileSync(bin, ['report', chat, '--json', '--tz', 'UTC', '--me', 'Alex',
+  '--stepback', '2026-10-01', '--as-of', '2026-10-31', '--instagram', 'sam.rivera'], { env }).toString());
+
+// A chat whose names and messages are markup.
+const hostile = join(tmp, 'WhatsApp Chat with Evil.txt');
+writeFileSync(hostile, [
+  '1/2/26, 10:00 - <script>window.__ran=1</script>: <img src=x onerror="window.__ran=2">',
+  '1/2/26, 10:05 - Ben: where are you? <b>now</b>',
+  '1/3/26, 09:00 - <script>window.__ran=1</script>: "><svg onload="window.__ran=3">',
+  '1/3/26, 09:10 - Ben: ok',
+].join('\n') + '\n');
+
+// walkaway app on a free port; the first line it prints names the URL.
+const server = spawn(bin, ['app', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const url = await new Promise((res, rej) => {
+  const timer = setTimeout(() => rej(new Error('walkaway app printed no URL')), 15_000);
+  createInterface({ input: server.stdout }).on('line', (line) => {
+    const m = line.match(/http:\/\/127\.0\.0\.1:\d+\//);
+    if (m) { clearTimeout(timer); res(m[0]); }
+  });
+  server.on('exit', (code) => rej(new Error(`walkaway app exited (${code})`)));
+});
+const origin = url.replace(/\/$/, '');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const foreign = [];
+  context.on('request', (r) => {
+    const u = r.url();
+    if (!(u.startsWith(origin + '/') || u.startsWith('data:') || u.startsWith('blob:') || u === 'about:srcdoc')) {
+      foreign.push(u);
+    }
+  });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('dialog', (d) => { errors.push('dialog: ' + d.message()); d.dismiss(); });
+
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'));
+  check(true, 'the app starts (WebAssembly compiled from the page\'s own bytes)');
+
+  // The demo: the WhatsApp chat and the Instagram folder.
+  await page.setInputFiles('#files', [chat]);
+  await page.setInputFiles('#folder', join(demo, 'instagram'));
+  await page.waitForFunction(() => document.querySelectorAll('#found li').length === 2);
+  const foundText = await page.locator('#found').innerText();
+  check(/WhatsApp chat/.test(foundText) && /likes and comments/.test(foundText),
+    `says what it found: ${foundText.replace(/\n/g, ' | ')}`);
+  check(await page.locator('#me-field').isHidden(), 'does not ask who you are when the export says');
+  const prefilled = await page.inputValue('#asof');
+  const mtime = new Date(statSync(chat).mtimeMs).toISOString().slice(0, 10);
+  check(prefilled >= '2026-10-30' && prefilled <= mtime, `"when did you export this?" prefilled (${prefilled})`);
+
+  await page.click('#more summary');
+  await page.fill('#tz', 'UTC');
+  await page.fill('#asof', '2026-10-31');
+  await page.fill('#stepback', '2026-10-01');
+  await page.fill('#instagram', 'sam.rivera');
+  // Keyboard only from here: Tab to the button, Enter.
+  await page.focus('#instagram');
+  let reached = false;
+  for (let i = 0; i < 20 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement && document.activeElement.id === 'go');
+  }
+  check(reached, 'the report button is reachable with Tab');
+  const started = Date.now();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector('#result:not([hidden])');
+  await page.waitForFunction(() => {
+    const d = document.getElementById('report').contentDocument;
+    return d && d.body && d.body.textContent.length > 100;
+  });
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`info demo report shown in ${seconds.toFixed(2)} s after Enter`);
+
+  const href = await page.getAttribute('#save-json', 'href');
+  const appJson = JSON.parse(decodeURIComponent(href.slice(href.indexOf(',') + 1)));
+  // Equal, except that a fraction may differ in its last bit: std's exp/powf are the system's
+  // libm natively and Rust's own in WebAssembly (the forecast curve's intervals show it).
+  const close = (a, b) => {
+    if (typeof a === 'number' && typeof b === 'number') {
+      return a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+    }
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const ka = Object.keys(a), kb = Object.keys(b);
+      return ka.length === kb.length && ka.every((k, i) => k === kb[i] && close(a[k], b[k]));
+    }
+    return a === b;
+  };
+  const same = close(appJson, cliJson);
+  if (!same) {
+    writeFileSync(join(out, 'app-report.json'), JSON.stringify(appJson, null, 2));
+    writeFileSync(join(out, 'cli-report.json'), JSON.stringify(cliJson, null, 2));
+  }
+  check(same, 'the app\'s JSON equals `walkaway report --json` (fractions to 1e-12)' +
+    (same ? '' : ' (see target/app-report.json, target/cli-report.json)'));
+  const frame = page.frameLocator('#report');
+  const frameText = await frame.locator('body').innerText();
+  check(frameText.includes(cliJson.partner) && /step-back/i.test(frameText),
+    'the report names the partner and shows the step-back');
+  check(frameText.includes(cliJson.messages.total.toLocaleString('en-US')) ||
+    frameText.includes(String(cliJson.messages.total)), `the report shows the ${cliJson.messages.total} messages`);
+  await page.screenshot({ path: join(out, 'app-1280.png'), fullPage: true });
+
+  // Phone width: nothing scrolls sideways, on the page or in the report.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const widths = await page.evaluate(() => {
+    const d = document.getElementById('report').contentDocument;
+    return {
+      page: document.documentElement.scrollWidth,
+      frame: d.documentElement.scrollWidth,
+      frameClient: d.documentElement.clientWidth,
+    };
+  });
+  check(widths.page <= 390, `no sideways scroll at 390 px (page ${widths.page} px)`);
+  check(widths.frame <= widths.frameClient + 1,
+    `no sideways scroll in the report at 390 px (${widths.frame} px in ${widths.frameClient} px)`);
+  await page.screenshot({ path: join(out, 'app-390.png'), fullPage: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.screenshot({ path: join(out, 'app-390-top.png') });
+  await page.evaluate(() => document.getElementById('step3').scrollIntoView());
+  await page.screenshot({ path: join(out, 'app-390-report.png') });
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Markup in names and messages is shown as text and never runs.
+  await page.click('#clear');
+  await page.setInputFiles('#files', [hostile]);
+  await page.waitForSelector('#me-field:not([hidden])');
+  await page.check('#me-options input[value="Ben"]');
+  await page.fill('#asof', '');
+  await page.fill('#stepback', '');
+  await page.fill('#instagram', '');
+  await page.click('#go');
+  await page.waitForFunction(() => {
+    const d = document.getElementById('report').contentDocument;
+    return d && d.body && d.body.textContent.includes('Ben');
+  });
+  const evil = await frame.locator('body').innerText();
+  const ran = await page.evaluate(() => window.__ran || 0);
+  const frameRan = await page.evaluate(() => document.getElementById('report').contentWindow.__ran || 0);
+  check(ran === 0 && frameRan === 0, 'markup from the export never runs');
+  check(evil.includes('<script>'), 'a name written as markup is shown as text');
+  const names = await page.locator('#me-options').innerText();
+  check(names.includes('<script>'), 'the question "which one is you?" shows the name as text');
+
+  check(foreign.length === 0, `no request leaves the page's origin${foreign.length ? ': ' + foreign.join(', ') : ''}`);
+  check(errors.length === 0, `no page errors${errors.length ? ': ' + errors.join('; ') : ''}`);
+} finally {
+  await browser.close();
+  server.kill();
+}
+if (failures) {
+  console.error(`${failures} browser check(s) failed`);
+  process.exit(1);
+}
+console.log('browser tests passed; screenshots: target/app-1280.png, target/app-390.png');

@@ -1,0 +1,649 @@
+//! The in-browser app's adapter: export files as bytes in, what they hold and the report out.
+//!
+//! It only adapts. Reading is `walkaway_import::read_bytes`, the analysis is
+//! `walkaway_analysis::full::analyze_full` and the report is `walkaway_report`'s `Json` and
+//! `Html` renderers, exactly as the command line's `report FILE` fast path uses them on parsed
+//! events. There is no store: what the CLI keeps in its database (who the user is, a plan) the
+//! page keeps in the browser and passes in as [`ReportOptions`] each time.
+//!
+//! No clock and no I/O: "today" comes in the options (the page reads the browser's date). The
+//! `wasm` module (wasm32 only) wraps [`Session`] for JavaScript with JSON strings in and out.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use walkaway_analysis::full::analyze_full;
+use walkaway_analysis::{Config, StepbackConfig};
+use walkaway_import::{Imported, Options};
+use walkaway_model::{Activity, Diagnostic, Kind, Millis, ParsedChat, PersonIdx, Severity, Source};
+use walkaway_report::{AsOfSource, Input, Render};
+
+#[cfg(target_arch = "wasm32")]
+mod wasm;
+
+/// One file the user dropped or picked. A file picked inside a folder has the folder's
+/// relative path as its name (`"export/messages/inbox/sam/message_1.json"`): the files of one
+/// top folder are read together, as the command line reads a folder.
+#[derive(Clone, Debug)]
+pub struct FileIn {
+    pub name: String,
+    pub bytes: Vec<u8>,
+    /// The file's modification time as the browser reports it (`File.lastModified`).
+    pub modified: Option<Millis>,
+}
+
+/// What one dropped file (or folder) turned out to be.
+#[derive(Clone, Debug, Serialize)]
+pub struct FileFound {
+    pub name: String,
+    /// The import's format name (`whatsapp-android`, `instagram-activity`, ...), or null when
+    /// the file could not be read.
+    pub format: Option<&'static str>,
+    pub chats: usize,
+    pub activity: usize,
+    /// Why the file could not be read (a sentence that names the file).
+    pub error: Option<String>,
+}
+
+/// One chat found in the files.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChatFound {
+    pub index: usize,
+    pub id: String,
+    pub title: String,
+    pub source: Option<&'static str>,
+    pub file: String,
+    pub people: Vec<String>,
+    /// Messages and other events.
+    pub events: usize,
+    /// The participant the export says is the user, when it says (index into `people`).
+    pub me: Option<PersonIdx>,
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    /// The day the data ends as the export vouches for it (METRICS.md "Data end"), in the zone
+    /// asked for: the page prefills "when did you export this?" with it.
+    pub data_end: Option<String>,
+    /// `export`, `file_modified` or `last_event`.
+    pub data_end_source: Option<&'static str>,
+}
+
+/// What the files hold.
+#[derive(Clone, Debug, Serialize)]
+pub struct Found {
+    pub files: Vec<FileFound>,
+    pub chats: Vec<ChatFound>,
+    /// Instagram accounts the user liked or commented on (for the partner's-account question).
+    pub instagram_accounts: Vec<String>,
+}
+
+/// What the page asks for; every field but `chat` and `tz` is optional.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ReportOptions {
+    /// Index into [`Found::chats`].
+    pub chat: usize,
+    /// IANA zone of exports without zone information, and of the report's calendar.
+    pub tz: String,
+    /// Which participant is the user (a name from `people`).
+    pub me: Option<String>,
+    /// "When did you export this?" (YYYY-MM-DD): the data ends at the end of that day.
+    pub as_of: Option<String>,
+    pub stepback: Option<String>,
+    pub window: Option<u32>,
+    pub fast_reply: Option<u32>,
+    pub instagram: Vec<String>,
+    /// The user's today (YYYY-MM-DD), from the browser; bounds `as_of`.
+    pub today: Option<String>,
+}
+
+/// The report in both shapes.
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub html: String,
+    pub json: String,
+    /// One-line notes (a setting that had no effect), as the CLI prints them on stderr.
+    pub notes: Vec<String>,
+}
+
+/// A chat read from the files, with what the store would record beside it.
+struct Loaded {
+    chat: ParsedChat,
+    source: Option<Source>,
+    data_end: Option<(Millis, AsOfSource)>,
+    notes: Vec<String>,
+}
+
+struct Read {
+    found: Found,
+    chats: Vec<Loaded>,
+    activity: Vec<Activity>,
+}
+
+/// The files of one visit, read once per zone.
+#[derive(Default)]
+pub struct Session {
+    files: Vec<FileIn>,
+    read: Option<(String, Read)>,
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    pub fn add(&mut self, file: FileIn) {
+        self.files.push(file);
+        self.read = None;
+    }
+
+    pub fn clear(&mut self) {
+        *self = Session::default();
+    }
+
+    /// Reads every file in zone `tz` (or reuses the last reading in that zone).
+    pub fn inspect(&mut self, tz: &str) -> Result<Found, String> {
+        Ok(self.load(tz)?.found.clone())
+    }
+
+    /// The report on one chat.
+    pub fn report(&mut self, o: &ReportOptions) -> Result<Report, String> {
+        let zone = zone(&o.tz)?;
+        let read = self.load(&o.tz)?;
+        let loaded = read.chats.get(o.chat).ok_or_else(|| {
+            format!(
+                "there is no chat number {} (the files hold {})",
+                o.chat,
+                read.chats.len()
+            )
+        })?;
+        let chat = &loaded.chat;
+        let settled = settle(o, &zone, loaded, &read.activity)?;
+        let analysis = analyze_full(&chat.events, &chat.people, &settled.cfg, &settled.activity)
+            .map_err(|e| format!("signal patterns: {e}"))?;
+        let found = read.found.chats.get(o.chat);
+        let sources: Vec<Source> = loaded.source.into_iter().collect();
+        let tz_name = zone.iana_name().unwrap_or("UTC").to_owned();
+        let input = Input {
+            chat_id: found.map_or("", |f| f.id.as_str()),
+            title: found.map_or("", |f| f.title.as_str()),
+            sources: &sources,
+            people: &chat.people,
+            events: &chat.events,
+            cfg: &settled.cfg,
+            tz_name: &tz_name,
+            analysis: &analysis,
+            instagram_accounts: &settled.accounts,
+            activity: &settled.activity,
+            as_of_source: settled.as_of_source,
+            notes: &loaded.notes,
+        };
+        Ok(Report {
+            html: String::from_utf8_lossy(&walkaway_report::Html.render(&input)).into_owned(),
+            json: String::from_utf8_lossy(&walkaway_report::Json.render(&input)).into_owned(),
+            notes: settled.notes,
+        })
+    }
+
+    fn load(&mut self, tz: &str) -> Result<&Read, String> {
+        let stale = !matches!(&self.read, Some((t, _)) if t == tz);
+        if stale {
+            let opts = Options {
+                tz: zone(tz)?,
+                date_order: None,
+            };
+            self.read = Some((tz.to_owned(), read_all(&self.files, &opts)));
+        }
+        match &self.read {
+            Some((_, r)) => Ok(r),
+            None => Err("nothing read".to_owned()),
+        }
+    }
+}
+
+/// An IANA zone by name ("UTC" when empty).
+fn zone(name: &str) -> Result<TimeZone, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Ok(TimeZone::UTC);
+    }
+    TimeZone::get(name).map_err(|_| {
+        format!("unknown time zone '{name}' (expected an IANA zone name such as Europe/London)")
+    })
+}
+
+/// Reads every file: loose files one by one, the files of one folder together (as one zip,
+/// which the importer reads exactly as it reads the folder's own zip).
+fn read_all(files: &[FileIn], opts: &Options) -> Read {
+    let mut groups: BTreeMap<String, Vec<&FileIn>> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for f in files {
+        let key = match f.name.split_once('/') {
+            Some((top, _)) => format!("{top}/"),
+            None => f.name.clone(),
+        };
+        if !groups.contains_key(&key) {
+            order.push(key.clone());
+        }
+        groups.entry(key).or_default().push(f);
+    }
+    let mut out = Read {
+        found: Found {
+            files: Vec::new(),
+            chats: Vec::new(),
+            instagram_accounts: Vec::new(),
+        },
+        chats: Vec::new(),
+        activity: Vec::new(),
+    };
+    for key in order {
+        let Some(group) = groups.get(&key) else {
+            continue;
+        };
+        let modified = group.iter().filter_map(|f| f.modified).max();
+        let result = match group.as_slice() {
+            [one] if !key.ends_with('/') => {
+                walkaway_import::read_bytes(&one.name, &one.bytes, opts)
+                    .map(|mut i| {
+                        // A plain file's date is its own; a zip's is the latest of its entries'
+                        // (never the zip's own date), as the command line reads them.
+                        if i.modified.is_none() {
+                            i.modified = one.modified;
+                        }
+                        i
+                    })
+                    .map_err(|e| e.to_string())
+            }
+            _ => folder_as_zip(group)
+                .map_err(|e| format!("{key}: cannot gather the folder's files: {e}"))
+                .and_then(|bytes| {
+                    walkaway_import::read_bytes(&format!("{key}.zip"), &bytes, opts)
+                        .map_err(|e| e.to_string())
+                })
+                .map(|mut i| {
+                    // The folder's files carry no dates inside the zip made of them; their own
+                    // dates stand in, as they do when the command line reads the folder.
+                    i.modified = modified;
+                    i
+                })
+                .map_err(|e| e.replace(&format!("{key}.zip"), key.trim_end_matches('/'))),
+        };
+        let name = key.trim_end_matches('/').to_owned();
+        match result {
+            Ok(imported) => add(&mut out, &name, imported, &opts.tz),
+            Err(error) => out.found.files.push(FileFound {
+                name,
+                format: None,
+                chats: 0,
+                activity: 0,
+                error: Some(error),
+            }),
+        }
+    }
+    let mut accounts: Vec<String> = out
+        .activity
+        .iter()
+        .filter(|a| a.source == Source::Instagram)
+        .filter_map(|a| a.target.as_deref().map(normalise_account))
+        .filter(|t| !t.is_empty())
+        .collect();
+    accounts.sort();
+    accounts.dedup();
+    out.found.instagram_accounts = accounts;
+    out
+}
+
+/// A stored (uncompressed) zip of a folder's files, named by their paths inside the folder.
+fn folder_as_zip(files: &[&FileIn]) -> zip::result::ZipResult<Vec<u8>> {
+    let size: usize = files
+        .iter()
+        .map(|f| f.bytes.len() + f.name.len() + 100)
+        .sum();
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::with_capacity(size)));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Stored)
+        .large_file(size > u32::MAX as usize / 2);
+    for f in files {
+        let inner = f.name.split_once('/').map_or(f.name.as_str(), |(_, p)| p);
+        w.start_file(inner, options)?;
+        w.write_all(&f.bytes)?;
+    }
+    Ok(w.finish()?.into_inner())
+}
+
+fn add(out: &mut Read, name: &str, imported: Imported, tz: &TimeZone) {
+    let notes = import_notes(&imported.parsed.diagnostics);
+    out.found.files.push(FileFound {
+        name: name.to_owned(),
+        format: Some(imported.format),
+        chats: imported.parsed.chats.len(),
+        activity: imported.parsed.activity.len(),
+        error: None,
+    });
+    out.activity.extend(imported.parsed.activity);
+    for chat in imported.parsed.chats {
+        let source = chat.source.or_else(|| Source::parse(imported.format));
+        let first = chat.events.iter().map(|e| e.ts).min();
+        let last = chat.events.iter().map(|e| e.ts).max();
+        let data_end = data_end(chat.exported_at, imported.modified, last);
+        let (id, title) = identity(&chat, source);
+        out.found.chats.push(ChatFound {
+            index: out.chats.len(),
+            id,
+            title,
+            source: source.map(Source::as_str),
+            file: name.to_owned(),
+            people: chat.people.clone(),
+            events: chat.events.len(),
+            me: chat.me_hint,
+            first_day: first.and_then(|t| local_date(t, tz)).map(|d| d.to_string()),
+            last_day: last.and_then(|t| local_date(t, tz)).map(|d| d.to_string()),
+            data_end: data_end
+                .and_then(|(t, _)| local_date(t, tz))
+                .map(|d| d.to_string()),
+            data_end_source: data_end.map(|(_, s)| s.as_str()),
+        });
+        out.chats.push(Loaded {
+            chat,
+            source,
+            data_end,
+            notes: notes.clone(),
+        });
+    }
+}
+
+/// The data end one export vouches for: the moment it records, else the file's date, else its
+/// last event; a moment before the last event gives way to the next (as `walkaway_store`).
+fn data_end(
+    exported_at: Option<Millis>,
+    modified: Option<Millis>,
+    last_event: Option<Millis>,
+) -> Option<(Millis, AsOfSource)> {
+    let usable = |t: Option<Millis>| t.filter(|&t| last_event.is_none_or(|l| t >= l));
+    if let Some(t) = usable(exported_at) {
+        return Some((t, AsOfSource::Export));
+    }
+    if let Some(t) = usable(modified) {
+        return Some((t, AsOfSource::FileModified));
+    }
+    last_event.map(|l| (l, AsOfSource::LastEvent))
+}
+
+/// Whole-file warnings that bear on every figure (as `walkaway_store::import_notes`).
+fn import_notes(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut notes: Vec<String> = Vec::new();
+    for d in diagnostics {
+        let text = d.message.trim().replace('\n', " ");
+        if d.severity == Severity::Warning
+            && d.line == 0
+            && !text.is_empty()
+            && !notes.contains(&text)
+        {
+            notes.push(text);
+        }
+    }
+    notes
+}
+
+/// The chat's id and title as the database would give them on its first import: the id is a
+/// hash of the source and the sorted participant names (the same id in every database).
+fn identity(chat: &ParsedChat, source: Option<Source>) -> (String, String) {
+    const KEY_SEP: char = '\u{1f}';
+    let mut is_participant = vec![false; chat.people.len()];
+    for e in chat.events.iter() {
+        if let Some(s) = e.sender
+            && e.kind != Kind::System
+            && let Some(flag) = is_participant.get_mut(s as usize)
+        {
+            *flag = true;
+        }
+    }
+    let mut participants: Vec<&str> = chat
+        .people
+        .iter()
+        .zip(&is_participant)
+        .filter(|(_, p)| **p)
+        .map(|(n, _)| n.as_str())
+        .collect();
+    participants.sort_unstable();
+    participants.dedup();
+    let key = if participants.is_empty() {
+        format!("{KEY_SEP}title:{}", chat.title.as_deref().unwrap_or(""))
+    } else {
+        participants.join(&KEY_SEP.to_string())
+    };
+    let title = match chat.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_owned(),
+        _ if participants.is_empty() => "untitled chat".to_owned(),
+        _ => participants.join(", "),
+    };
+    let Some(source) = source else {
+        return (String::new(), title);
+    };
+    let prefix = source.id_prefix();
+    let mut bytes = Vec::with_capacity(key.len() + 16);
+    bytes.extend_from_slice(source.as_str().as_bytes());
+    bytes.push(0);
+    bytes.extend_from_slice(key.as_bytes());
+    let h = xxhash_rust::xxh3::xxh3_64(&bytes);
+    (format!("{prefix}-{:010x}", h >> 24), title)
+}
+
+struct Settled {
+    cfg: Config,
+    as_of_source: AsOfSource,
+    accounts: Vec<String>,
+    activity: Vec<Activity>,
+    notes: Vec<String>,
+}
+
+/// The options checked against the chat, as the command line's `config::settle` checks its
+/// flags: who is who, the data end, the step-back and the partner's Instagram accounts.
+fn settle(
+    o: &ReportOptions,
+    tz: &TimeZone,
+    loaded: &Loaded,
+    all_activity: &[Activity],
+) -> Result<Settled, String> {
+    let chat = &loaded.chat;
+    let people = &chat.people;
+    let me = match o.me.as_deref().map(str::trim).filter(|m| !m.is_empty()) {
+        Some(name) => find_person(people, name).ok_or_else(|| {
+            format!(
+                "'{name}' is not a participant of this chat; choose one of: {}",
+                people.join(", ")
+            )
+        })?,
+        None => chat
+            .me_hint
+            .filter(|&i| (i as usize) < people.len())
+            .ok_or_else(|| {
+                format!(
+                    "the export does not say which participant is you; choose one of: {}",
+                    people.join(", ")
+                )
+            })?,
+    };
+    let others: Vec<PersonIdx> = (0..people.len() as PersonIdx)
+        .filter(|&i| i != me)
+        .collect();
+    let partner = match others.as_slice() {
+        [one] => Some(*one),
+        _ => None,
+    };
+    let first = chat.events.iter().map(|e| e.ts).min();
+    let last = chat.events.iter().map(|e| e.ts).max();
+    let first_day = first.and_then(|f| local_date(f, tz));
+    let today = o.today.as_deref().map(|d| date("today", d)).transpose()?;
+
+    let (as_of, as_of_source) = match o.as_of.as_deref().filter(|s| !s.trim().is_empty()) {
+        None => match loaded.data_end {
+            Some(d) => d,
+            None => (last.unwrap_or(0), AsOfSource::LastEvent),
+        },
+        Some(s) => {
+            let d = date("the export date", s)?;
+            if let Some(f) = first_day
+                && d < f
+            {
+                return Err(format!(
+                    "the export date {d} is before the chat's first message ({f})"
+                ));
+            }
+            if let Some(t) = today
+                && d > t
+            {
+                return Err(format!("the export date {d} is after today ({t})"));
+            }
+            (end_of_day(d, tz)?, AsOfSource::AsOfFlag)
+        }
+    };
+
+    let mut cfg = Config::new(me, partner, as_of);
+    cfg.tz = tz.clone();
+    let mut notes = Vec::new();
+    let stepback = o
+        .stepback
+        .as_deref()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| date("the step-back date", s))
+        .transpose()?;
+    if let Some(d) = stepback {
+        if let Some(f) = first_day
+            && d < f
+        {
+            return Err(format!(
+                "the step-back date {d} is before the chat's first message ({f}); choose a day \
+                 from {f} on"
+            ));
+        }
+        let window = o.window.unwrap_or(14);
+        if !(1..=365).contains(&window) {
+            return Err(format!(
+                "the window is a number of days from 1 to 365, not {window}"
+            ));
+        }
+        let fast = o.fast_reply.unwrap_or(30);
+        if !(1..=24 * 60).contains(&fast) {
+            return Err(format!(
+                "the fast-reply rule is a number of minutes from 1 to 1440, not {fast}"
+            ));
+        }
+        cfg.stepback = Some(StepbackConfig {
+            start: start_of_day(d, tz)?,
+            date: d,
+            window_days: window,
+            fast_reply: i64::from(fast) * 60_000,
+        });
+    }
+    if partner.is_none() && cfg.stepback.take().is_some() {
+        notes.push(format!(
+            "no step-back: this chat is a group of {} people, and the step-back is measured in \
+             a two-person chat",
+            people.len()
+        ));
+    }
+    let mut accounts: Vec<String> = o.instagram.iter().map(|a| normalise_account(a)).collect();
+    accounts.retain(|a| !a.is_empty());
+    accounts.sort();
+    accounts.dedup();
+    let (accounts, activity) = if cfg.stepback.is_none() {
+        if !accounts.is_empty() {
+            notes.push(
+                "the Instagram account had no effect: it checks your likes and comments after \
+                 a step-back; give a step-back date"
+                    .to_owned(),
+            );
+        }
+        (Vec::new(), Vec::new())
+    } else {
+        check_accounts(&accounts, all_activity)?;
+        let activity = all_activity
+            .iter()
+            .filter(|x| {
+                x.target
+                    .as_deref()
+                    .is_some_and(|t| accounts.contains(&normalise_account(t)))
+            })
+            .cloned()
+            .collect();
+        (accounts, activity)
+    };
+    Ok(Settled {
+        cfg,
+        as_of_source,
+        accounts,
+        activity,
+        notes,
+    })
+}
+
+/// Each account must appear in the Instagram activity, when there is any.
+fn check_accounts(accounts: &[String], activity: &[Activity]) -> Result<(), String> {
+    let known: Vec<String> = activity
+        .iter()
+        .filter(|a| a.source == Source::Instagram)
+        .filter_map(|a| a.target.as_deref().map(normalise_account))
+        .collect();
+    if known.is_empty() {
+        return Ok(());
+    }
+    match accounts.iter().find(|a| !known.contains(a)) {
+        Some(a) => Err(format!(
+            "the Instagram account '{a}' appears nowhere in your Instagram activity"
+        )),
+        None => Ok(()),
+    }
+}
+
+fn normalise_account(s: &str) -> String {
+    s.trim().trim_start_matches('@').to_lowercase()
+}
+
+fn find_person(people: &[String], name: &str) -> Option<PersonIdx> {
+    let n = name.trim();
+    people
+        .iter()
+        .position(|p| p == n)
+        .or_else(|| {
+            people
+                .iter()
+                .position(|p| p.to_lowercase() == n.to_lowercase())
+        })
+        .map(|i| i as PersonIdx)
+}
+
+fn date(what: &str, s: &str) -> Result<Date, String> {
+    let t = s.trim();
+    let well_formed = t.len() == 10 && t.as_bytes().get(4) == Some(&b'-');
+    match t.parse::<Date>() {
+        Ok(d) if well_formed => Ok(d),
+        _ => Err(format!(
+            "{what}: expected a real date written YYYY-MM-DD (e.g. 2026-10-01), got '{s}'"
+        )),
+    }
+}
+
+fn start_of_day(d: Date, tz: &TimeZone) -> Result<Millis, String> {
+    d.to_zoned(tz.clone())
+        .map(|z| z.timestamp().as_millisecond())
+        .map_err(|_| format!("cannot place {d} in the time zone"))
+}
+
+fn end_of_day(d: Date, tz: &TimeZone) -> Result<Millis, String> {
+    let next = d
+        .tomorrow()
+        .map_err(|_| format!("{d} is the last representable date"))?;
+    start_of_day(next, tz)
+}
+
+fn local_date(ms: Millis, tz: &TimeZone) -> Option<Date> {
+    jiff::Timestamp::from_millisecond(ms)
+        .ok()
+        .map(|t| t.to_zoned(tz.clone()).date())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,219 @@
+use super::*;
+
+fn demo() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/demo")
+}
+
+fn file(path: &std::path::Path, name: &str) -> FileIn {
+    FileIn {
+        name: name.to_owned(),
+        bytes: std::fs::read(path).expect("demo file"),
+        modified: Some(1_800_000_000_000),
+    }
+}
+
+/// The demo's WhatsApp chat and its Instagram folder, as a browser hands them over.
+fn demo_session() -> Session {
+    let mut s = Session::new();
+    s.add(file(
+        &demo().join("WhatsApp Chat with Sam.txt"),
+        "WhatsApp Chat with Sam.txt",
+    ));
+    let base = demo().join("instagram");
+    for rel in [
+        "your_instagram_activity/likes/liked_posts.json",
+        "your_instagram_activity/comments/post_comments_1.json",
+        "your_instagram_activity/story_interactions/story_likes.json",
+    ] {
+        s.add(file(&base.join(rel), &format!("instagram/{rel}")));
+    }
+    s
+}
+
+fn demo_options() -> ReportOptions {
+    ReportOptions {
+        chat: 0,
+        tz: "UTC".into(),
+        me: Some("Alex".into()),
+        as_of: Some("2026-10-31".into()),
+        stepback: Some("2026-10-01".into()),
+        instagram: vec!["@Sam.Rivera".into()],
+        today: Some("2026-11-30".into()),
+        ..ReportOptions::default()
+    }
+}
+
+#[test]
+fn says_what_the_files_hold() {
+    let mut s = demo_session();
+    let found = s.inspect("UTC").unwrap();
+    assert_eq!(found.files.len(), 2, "{found:?}");
+    assert_eq!(found.files[0].format, Some("whatsapp-android"));
+    assert_eq!(found.files[1].name, "instagram");
+    assert_eq!(found.files[1].format, Some("instagram-activity"));
+    assert!(found.files[1].activity > 0);
+    let [chat] = found.chats.as_slice() else {
+        panic!("one chat expected: {found:?}")
+    };
+    assert_eq!(chat.people, ["Alex", "Sam"]);
+    assert_eq!(chat.me, Some(0), "the export says Alex is the user");
+    assert_eq!(chat.source, Some("whatsapp"));
+    assert!(chat.id.starts_with("wa-"), "{}", chat.id);
+    assert_eq!(chat.first_day.as_deref(), Some("2026-02-01"));
+    assert_eq!(chat.data_end_source, Some("file_modified"));
+    assert!(found.instagram_accounts.contains(&"sam.rivera".to_owned()));
+}
+
+#[test]
+fn reports_in_both_shapes() {
+    let mut s = demo_session();
+    let r = s.report(&demo_options()).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.json).unwrap();
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["me"], "Alex");
+    assert_eq!(v["partner"], "Sam");
+    assert_eq!(v["stepback"]["date"], "2026-10-01");
+    assert!(v["stepback"]["breaches"].as_u64().unwrap() > 0);
+    let kinds: Vec<&str> = v["stepback"]["breach_list"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|b| b["kind"].as_str())
+        .collect();
+    assert!(kinds.contains(&"liked_or_commented"), "{kinds:?}");
+    assert!(r.html.starts_with("<!DOCTYPE html>") || r.html.starts_with("<!doctype html>"));
+    assert!(r.html.contains("Sam"));
+    assert!(r.notes.is_empty(), "{:?}", r.notes);
+}
+
+#[test]
+fn the_same_reading_in_every_zone_asked_twice() {
+    let mut s = demo_session();
+    let a = s.report(&demo_options()).unwrap().json;
+    let b = s.report(&demo_options()).unwrap().json;
+    assert_eq!(a, b);
+    let berlin = ReportOptions {
+        tz: "Europe/Berlin".into(),
+        ..demo_options()
+    };
+    let c = s.report(&berlin).unwrap().json;
+    assert!(c.contains("Europe/Berlin"));
+}
+
+#[test]
+fn asks_what_it_must_and_refuses_what_is_wrong() {
+    let mut s = Session::new();
+    let text = "1/2/26, 10:00 - Ana: hi\n1/2/26, 10:05 - Ben: hello\n1/3/26, 09:00 - Ben: hey?\n";
+    s.add(FileIn {
+        name: "WhatsApp Chat with Ben.txt".into(),
+        bytes: text.as_bytes().to_vec(),
+        modified: None,
+    });
+    let found = s.inspect("UTC").unwrap();
+    assert_eq!(
+        found.chats[0].me, None,
+        "this export does not say who the user is"
+    );
+    let o = ReportOptions {
+        tz: "UTC".into(),
+        ..ReportOptions::default()
+    };
+    let err = s.report(&o).unwrap_err();
+    assert!(err.contains("which participant is you"), "{err}");
+    let err = s
+        .report(&ReportOptions {
+            me: Some("Zed".into()),
+            ..o.clone()
+        })
+        .unwrap_err();
+    assert!(err.contains("Ana, Ben"), "{err}");
+    let ok = ReportOptions {
+        me: Some("ana".into()),
+        ..o.clone()
+    };
+    assert!(s.report(&ok).is_ok());
+    for (bad, says) in [
+        (
+            ReportOptions {
+                tz: "Mars/Olympus".into(),
+                ..ok.clone()
+            },
+            "unknown time zone",
+        ),
+        (
+            ReportOptions {
+                stepback: Some("2025-01-01".into()),
+                ..ok.clone()
+            },
+            "before the chat's first message",
+        ),
+        (
+            ReportOptions {
+                as_of: Some("2026-13-01".into()),
+                ..ok.clone()
+            },
+            "YYYY-MM-DD",
+        ),
+        (
+            ReportOptions {
+                as_of: Some("2026-05-01".into()),
+                today: Some("2026-04-01".into()),
+                ..ok.clone()
+            },
+            "after today",
+        ),
+        (
+            ReportOptions {
+                chat: 3,
+                ..ok.clone()
+            },
+            "no chat number 3",
+        ),
+    ] {
+        let err = s.report(&bad).unwrap_err();
+        assert!(err.contains(says), "{err}");
+    }
+}
+
+#[test]
+fn a_file_it_cannot_read_is_said_not_fatal() {
+    let mut s = Session::new();
+    s.add(FileIn {
+        name: "photo.png".into(),
+        bytes: vec![0x89, b'P', b'N', b'G', 0, 1, 2, 3],
+        modified: None,
+    });
+    s.add(FileIn {
+        name: "empty.txt".into(),
+        bytes: Vec::new(),
+        modified: None,
+    });
+    let found = s.inspect("UTC").unwrap();
+    assert_eq!(found.chats.len(), 0);
+    assert_eq!(found.files.len(), 2);
+    assert!(found.files.iter().all(|f| f.error.is_some()), "{found:?}");
+}
+
+#[test]
+fn text_from_an_export_never_becomes_markup() {
+    let mut s = Session::new();
+    let text = "1/2/26, 10:00 - <script>alert(1)</script>: <img src=x onerror=alert(2)>\n\
+                1/2/26, 10:05 - Ben: where are you? <b>now</b>\n\
+                1/3/26, 09:00 - <script>alert(1)</script>: \"><svg onload=alert(3)>\n";
+    s.add(FileIn {
+        name: "WhatsApp Chat with Ben.txt".into(),
+        bytes: text.as_bytes().to_vec(),
+        modified: None,
+    });
+    let r = s
+        .report(&ReportOptions {
+            tz: "UTC".into(),
+            me: Some("Ben".into()),
+            ..ReportOptions::default()
+        })
+        .unwrap();
+    for bad in ["<script>alert", "<img src=x", "<svg onload", "<b>now"] {
+        assert!(!r.html.contains(bad), "{bad} survived into the HTML");
+    }
+    assert!(r.html.contains("&lt;script&gt;"));
+}
