@@ -23,9 +23,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension, params};
-use walkaway_model::{
-    Activity, ActivityKind, Diagnostic, Event, Events, Millis, Parsed, PersonIdx, Severity, Source,
-};
+use walkaway_model::{Activity, ActivityKind, Event, Events, Millis, Parsed, PersonIdx, Source};
 
 pub use fingerprint::fingerprint;
 pub use people::{Handle, Person, PersonChat, Suggestion, normalise_phone};
@@ -201,56 +199,7 @@ pub struct ChatInfo {
     pub notes: Vec<String>,
 }
 
-/// Where a chat's data end came from (METRICS.md "Data end", after `--as-of`, which only the
-/// caller knows).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum DataEndSource {
-    /// The moment the export itself records ([`walkaway_model::ParsedChat::exported_at`]).
-    Export,
-    /// The export file's modification time.
-    FileModified,
-    /// The last event: nothing says the data reaches further.
-    LastEvent,
-}
-
-impl DataEndSource {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DataEndSource::Export => "export",
-            DataEndSource::FileModified => "file_modified",
-            DataEndSource::LastEvent => "last_event",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<DataEndSource> {
-        match s {
-            "export" => Some(DataEndSource::Export),
-            "file_modified" => Some(DataEndSource::FileModified),
-            "last_event" => Some(DataEndSource::LastEvent),
-            _ => None,
-        }
-    }
-}
-
-/// The data end one export vouches for, in METRICS.md's order: the moment the export records,
-/// else the file's modification time, else its last event. A moment before the last event
-/// cannot be when the export was made (a clock or a copy changed it), so it gives way to the
-/// next in the order. The store applies this per import; a caller that analyses parsed events
-/// before they are stored applies it to get the same answer.
-pub fn data_end(
-    exported_at: Option<Millis>,
-    modified: Option<Millis>,
-    last_event: Option<Millis>,
-) -> Option<(Millis, DataEndSource)> {
-    let usable = |t: Option<Millis>| t.filter(|&t| last_event.is_none_or(|l| t >= l));
-    if let Some(t) = usable(exported_at) {
-        return Some((t, DataEndSource::Export));
-    }
-    if let Some(t) = usable(modified) {
-        return Some((t, DataEndSource::FileModified));
-    }
-    last_event.map(|l| (l, DataEndSource::LastEvent))
-}
+pub use walkaway_model::{DataEndSource, data_end};
 
 /// A chat with all its events, ready for analysis.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -280,25 +229,7 @@ pub struct Plan {
     pub ended_on: Option<String>,
 }
 
-/// The import diagnostics a chat keeps as [`ChatInfo::notes`]: warnings about the whole file
-/// (line 0, e.g. "date order is ambiguous; ..."), which bear on every figure of its chats, each
-/// once and on one line. Diagnostics are per file, so a file of several chats gives each the
-/// file's notes. A caller that reports on parsed events before they are stored uses this to get
-/// the same notes.
-pub fn import_notes(diagnostics: &[Diagnostic]) -> Vec<String> {
-    let mut notes: Vec<String> = Vec::new();
-    for d in diagnostics {
-        let text = d.message.trim().replace('\n', " ");
-        if d.severity == Severity::Warning
-            && d.line == 0
-            && !text.is_empty()
-            && !notes.contains(&text)
-        {
-            notes.push(text);
-        }
-    }
-    notes
-}
+pub use walkaway_model::import_notes;
 
 /// A stored plan with its identity: plans are never deleted, so ended ones stay listed.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 use walkaway_analysis::full::analyze_full;
 use walkaway_analysis::{Config, StepbackConfig};
 use walkaway_import::{Imported, Options};
-use walkaway_model::{Activity, Diagnostic, Kind, Millis, ParsedChat, PersonIdx, Severity, Source};
+use walkaway_model::{Activity, Kind, Millis, ParsedChat, PersonIdx, Source};
 use walkaway_report::{AsOfSource, Input, Render};
 
 #[cfg(target_arch = "wasm32")]
@@ -354,38 +354,23 @@ fn add(out: &mut Read, name: &str, imported: Imported, tz: &TimeZone) {
     }
 }
 
-/// The data end one export vouches for: the moment it records, else the file's date, else its
-/// last event; a moment before the last event gives way to the next (as `walkaway_store`).
+/// The data end one export vouches for, by the store's own rule, as the report names it.
 fn data_end(
     exported_at: Option<Millis>,
     modified: Option<Millis>,
     last_event: Option<Millis>,
 ) -> Option<(Millis, AsOfSource)> {
-    let usable = |t: Option<Millis>| t.filter(|&t| last_event.is_none_or(|l| t >= l));
-    if let Some(t) = usable(exported_at) {
-        return Some((t, AsOfSource::Export));
-    }
-    if let Some(t) = usable(modified) {
-        return Some((t, AsOfSource::FileModified));
-    }
-    last_event.map(|l| (l, AsOfSource::LastEvent))
+    walkaway_model::data_end(exported_at, modified, last_event).map(|(t, s)| {
+        let source = match s {
+            walkaway_model::DataEndSource::Export => AsOfSource::Export,
+            walkaway_model::DataEndSource::FileModified => AsOfSource::FileModified,
+            walkaway_model::DataEndSource::LastEvent => AsOfSource::LastEvent,
+        };
+        (t, source)
+    })
 }
 
-/// Whole-file warnings that bear on every figure (as `walkaway_store::import_notes`).
-fn import_notes(diagnostics: &[Diagnostic]) -> Vec<String> {
-    let mut notes: Vec<String> = Vec::new();
-    for d in diagnostics {
-        let text = d.message.trim().replace('\n', " ");
-        if d.severity == Severity::Warning
-            && d.line == 0
-            && !text.is_empty()
-            && !notes.contains(&text)
-        {
-            notes.push(text);
-        }
-    }
-    notes
-}
+use walkaway_model::import_notes;
 
 /// The chat's id and title as the database would give them on its first import: the id is a
 /// hash of the source and the sorted participant names (the same id in every database).
