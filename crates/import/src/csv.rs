@@ -132,7 +132,7 @@ pub fn read<R: Read>(
         .flexible(true)
         .from_reader(Newlines::new(crate::meta::SkipBom::new(reader)));
     let mut out = CsvExport::default();
-    let mut tally = Tally::default();
+    let mut tally: Tally = Tally::default();
     let mut rec = ::csv::ByteRecord::new();
     let mut bad_utf8: Option<u32> = None;
     // The header.

@@ -9,8 +9,6 @@
 //! shape deserializes; only broken JSON (a cut-off file, a stray byte) stops the reading, and
 //! then every record before the break is kept and a Warning says where it stopped.
 
-use std::collections::BTreeMap;
-
 use serde_json::Value;
 use walkaway_model::{Diagnostic, Severity};
 
@@ -234,46 +232,9 @@ pub(crate) fn describe(bytes: &[u8]) -> String {
     }
 }
 
-/// How many record numbers of one sort are listed one by one before the rest are counted.
-pub(crate) const MAX_LISTED: usize = 10;
-
-/// Records that could not be fully used, by sort: the first [`MAX_LISTED`] of each sort are
-/// listed with their record number, the rest counted. Messages are fixed sentences and never
-/// hold message text.
-#[derive(Default)]
-pub(crate) struct Tally {
-    sorts: BTreeMap<&'static str, (Severity, Vec<u32>, usize)>,
-}
-
-impl Tally {
-    pub(crate) fn add(&mut self, severity: Severity, what: &'static str, record: u32) {
-        let e = self.sorts.entry(what).or_insert((severity, Vec::new(), 0));
-        e.2 += 1;
-        if e.1.len() < MAX_LISTED {
-            e.1.push(record);
-        }
-    }
-
-    /// The diagnostics, each prefixed with `prefix` (which names the file or chat).
-    pub(crate) fn finish(self, prefix: &str, out: &mut Vec<Diagnostic>) {
-        for (what, (severity, listed, count)) in self.sorts {
-            for &line in &listed {
-                out.push(Diagnostic {
-                    severity,
-                    line,
-                    message: format!("{prefix}record {line}: {what}"),
-                });
-            }
-            if count > listed.len() {
-                out.push(Diagnostic {
-                    severity,
-                    line: 0,
-                    message: format!("{prefix}{} more records: {what}", count - listed.len()),
-                });
-            }
-        }
-    }
-}
+/// Records that could not be fully used, by sort (the first 10 of each listed with their
+/// record number, the rest counted).
+pub(crate) type Tally = crate::tally::Tally<crate::tally::Records>;
 
 /// The Warning for JSON that stops making sense part-way: where, and how many records were
 /// kept. `serde_json`'s own message is not used, since it can quote the data.
