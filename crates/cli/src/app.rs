@@ -27,7 +27,7 @@ pub type Asset = (&'static str, &'static [u8]);
 
 /// The policy of every response (and of the page's own `<meta>`): nothing may be fetched or
 /// sent; scripts only from this origin, WebAssembly compiled from bytes the script holds.
-pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; \
+pub const CSP: &str = "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; \
      style-src 'self' 'unsafe-inline'; img-src data:; connect-src 'none'; \
      frame-src 'self' about: data:; base-uri 'none'; form-action 'none'";
 

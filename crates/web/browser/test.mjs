@@ -74,6 +74,8 @@ try {
   await page.goto(url);
   await page.waitForFunction(() => document.getElementById('status').textContent.startsWith('Ready'));
   check(true, 'the app starts (WebAssembly compiled from the page\'s own bytes)');
+  const where = await page.evaluate(() => document.body.dataset.engine);
+  check(where === 'worker', `the analysis runs in a Web Worker, off the page's thread (${where})`);
 
   // The demo: the WhatsApp chat and the Instagram folder.
   await page.setInputFiles('#files', [chat]);
@@ -180,6 +182,36 @@ try {
   const names = await page.locator('#me-options').innerText();
   check(names.includes('<script>'), 'the question "which one is you?" shows the name as text');
 
+  // The HTML report the command line writes, opened as a file: the demo and the hostile chat.
+  const demoHtml = join(tmp, 'demo.html');
+  execFileSync(bin, ['report', chat, '--tz', 'UTC', '--me', 'Alex', '--stepback', '2026-10-01',
+    '--as-of', '2026-10-31', '--instagram', 'sam.rivera', '--html', demoHtml], { env, stdio: 'ignore' });
+  const evilHtml = join(tmp, 'evil.html');
+  execFileSync(bin, ['report', hostile, '--tz', 'UTC', '--me', 'Ben', '--html', evilHtml], { env, stdio: 'ignore' });
+  const fileContext = await browser.newContext();
+  const filePage = await fileContext.newPage();
+  const fileRequests = [];
+  filePage.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) fileRequests.push(r.url()); });
+  filePage.on('pageerror', (e) => errors.push('report: ' + String(e)));
+  for (const [file, name] of [[demoHtml, 'demo'], [evilHtml, 'hostile']]) {
+    await filePage.setViewportSize({ width: 1280, height: 900 });
+    await filePage.goto('file://' + file);
+    const text = await filePage.locator('body').innerText();
+    if (name === 'demo') {
+      check(text.includes(cliJson.partner) && text.includes(String(cliJson.messages.total.toLocaleString('en-US'))),
+        'the HTML report shows the partner and the message count of the JSON');
+      await filePage.screenshot({ path: join(out, 'report-1280.png'), fullPage: true });
+    } else {
+      const ranHere = await filePage.evaluate(() => window.__ran || 0);
+      check(ranHere === 0 && text.includes('<script>'), 'the HTML report shows markup from the export as text and runs none of it');
+    }
+    await filePage.setViewportSize({ width: 390, height: 844 });
+    const w = await filePage.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+    check(w[0] <= w[1] + 1, `the ${name} HTML report has no sideways scroll at 390 px (${w[0]} px in ${w[1]} px)`);
+    if (name === 'demo') await filePage.screenshot({ path: join(out, 'report-390.png'), fullPage: true });
+  }
+  check(fileRequests.length === 0, `the HTML report requests nothing${fileRequests.length ? ': ' + fileRequests.join(', ') : ''}`);
+
   check(foreign.length === 0, `no request leaves the page's origin${foreign.length ? ': ' + foreign.join(', ') : ''}`);
   check(errors.length === 0, `no page errors${errors.length ? ': ' + errors.join('; ') : ''}`);
 } finally {
@@ -190,4 +222,4 @@ if (failures) {
   console.error(`${failures} browser check(s) failed`);
   process.exit(1);
 }
-console.log('browser tests passed; screenshots: target/app-1280.png, target/app-390.png');
+console.log('browser tests passed; screenshots: target/app-1280.png, target/app-390.png, target/report-1280.png, target/report-390.png');

@@ -1,12 +1,14 @@
 // walkaway in the browser: hands the dropped files to the WebAssembly module (walkaway-web),
-// asks what it must, and shows the report the module renders. No network: the WebAssembly is
-// compiled from the bytes in wasm-bytes.js, and the page's CSP has connect-src 'none'.
+// asks what it must, and shows the report the module renders. The module runs in a Web Worker
+// (worker.js) so the page stays responsive; where a worker cannot start (the page opened from
+// a file), it runs on this thread instead. No network: the WebAssembly is compiled from the
+// bytes in wasm-bytes.js, and the page's CSP has connect-src 'none'.
 'use strict';
 
 (function () {
   const $ = (id) => document.getElementById(id);
   const PLAN_KEY = 'walkaway.plan.v1';
-  let app = null;
+  let engine = null;
   let found = null;
   let fileCount = 0;
   let reportUrl = null;
@@ -53,19 +55,85 @@
     if (p.stepback) $('more').open = true;
   }
 
+  // ---- the engine: the WebAssembly module, in a worker when one can start -------------------
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error(`cannot load ${src}`));
+      document.head.append(s);
+    });
+  }
+
+  // The same operations as worker.js, on this thread.
+  async function inPage() {
+    await loadScript('wasm-bytes.js');
+    await loadScript('walkaway_web.js');
+    await wasm_bindgen({ module_or_path: bytesFromBase64(WALKAWAY_WASM) });
+    const app = new wasm_bindgen.App();
+    const ops = {
+      async add(files) {
+        for (const { name, file } of files) {
+          app.add_file(name, new Uint8Array(await file.arrayBuffer()), file.lastModified || NaN);
+        }
+        return files.length;
+      },
+      clear() { app.clear(); return true; },
+      inspect(tz) { return app.inspect(tz); },
+      report(options) { return app.report(options); },
+    };
+    return { where: 'page', call: async (op, ...args) => { await paint(); return ops[op](...args); } };
+  }
+
+  function inWorker() {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker('worker.js');
+      const waiting = new Map();
+      let next = 0;
+      const call = (op, ...args) => new Promise((res, rej) => {
+        const id = ++next;
+        waiting.set(id, { res, rej });
+        worker.postMessage({ id, op, args });
+      });
+      worker.onmessage = (e) => {
+        const w = waiting.get(e.data.id);
+        if (!w) return;
+        waiting.delete(e.data.id);
+        if ('error' in e.data) w.rej(new Error(e.data.error)); else w.res(e.data.ok);
+      };
+      worker.onerror = (e) => {
+        e.preventDefault();
+        const err = new Error(e.message || 'the worker stopped');
+        for (const w of waiting.values()) w.rej(err);
+        waiting.clear();
+        reject(err);
+      };
+      // The first answer means the module compiled and runs.
+      call('clear').then(() => resolve({ where: 'worker', call }), reject);
+    });
+  }
+
+  async function startEngine() {
+    try {
+      return await inWorker();
+    } catch (e) {
+      return inPage();
+    }
+  }
+
   // ---- files ---------------------------------------------------------------------------------
   async function addFiles(list) {
-    if (!app || !list.length) return;
+    if (!engine || !list.length) return;
     showError('');
     status(`Reading ${list.length === 1 ? list[0].name : list.length + ' files'}…`);
-    await paint();
-    for (const f of list) {
-      const name = f.path || f.webkitRelativePath || f.name;
-      const buf = new Uint8Array(await f.arrayBuffer());
-      app.add_file(name, buf, f.lastModified || NaN);
-      fileCount++;
+    try {
+      fileCount += await engine.call('add', list.map((f) => ({ name: f.path || f.webkitRelativePath || f.name, file: f })));
+      await inspect();
+    } catch (e) {
+      status('');
+      showError(`The files could not be read: ${e.message}`);
     }
-    await inspect();
   }
 
   // Files of a dropped folder, with their paths inside it.
@@ -119,7 +187,7 @@
   const plural = (n, one, many) => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
   async function inspect() {
-    found = JSON.parse(app.inspect(zone()));
+    found = JSON.parse(await engine.call('inspect', zone()));
     if (found.error) { showError(found.error); return; }
     const list = $('found');
     list.replaceChildren();
@@ -242,9 +310,13 @@
     });
     $('go').disabled = true;
     status('Working out the report…');
-    await paint();
     const started = performance.now();
-    const out = JSON.parse(app.report(JSON.stringify(o)));
+    let out;
+    try {
+      out = JSON.parse(await engine.call('report', JSON.stringify(o)));
+    } catch (e) {
+      out = { error: `The report could not be made: ${e.message}` };
+    }
     $('go').disabled = false;
     if (out.error) {
       status('');
@@ -277,7 +349,7 @@
   }
 
   function clearAll() {
-    if (app) app.clear();
+    if (engine) engine.call('clear');
     fileCount = 0;
     found = null;
     $('found').replaceChildren();
@@ -327,8 +399,8 @@
     restorePlan();
     try {
       // Compiled from the bytes this page carries: nothing is fetched.
-      await wasm_bindgen({ module_or_path: bytesFromBase64(WALKAWAY_WASM) });
-      app = new wasm_bindgen.App();
+      engine = await startEngine();
+      document.body.dataset.engine = engine.where;
       status('Ready. Your files stay on this computer.');
     } catch (e) {
       status('');
