@@ -182,6 +182,37 @@ try {
   const names = await page.locator('#me-options').innerText();
   check(names.includes('<script>'), 'the question "which one is you?" shows the name as text');
 
+  // One person in two apps: offered as one, combined only when ticked.
+  const waTwo = join(tmp, 'WhatsApp Chat with Sam.txt');
+  writeFileSync(waTwo, '1/15/24, 18:30 - Sam: are you free tonight?\n1/15/24, 18:42 - Alex: yes, after 8\n' +
+    '1/16/24, 09:00 - Alex: morning\n1/16/24, 09:30 - Sam: hey\n');
+  const csvTwo = join(tmp, 'sam.csv');
+  writeFileSync(csvTwo, 'timestamp,sender,text,is_me,kind,handle\n2024-01-16 09:31,Sam,hey,false,,+1 555 000 1111\n' +
+    '2024-01-20 10:00,Me,long time,true,,\n2024-01-20 10:05,Sam,yes!,false,,+1 555 000 1111\n');
+  await page.click('#clear');
+  await page.setInputFiles('#files', [waTwo, csvTwo]);
+  await page.waitForSelector('#merge-field:not([hidden])');
+  const why = await page.textContent('#merge-why');
+  check(/same person/.test(why) && /WhatsApp and CSV/.test(why), `offers one person across apps: ${why}`);
+  await page.selectOption('#chat', { label: /WhatsApp|Sam \(Sam, Alex/ }).catch(() => {});
+  if (await page.locator('#me-field').isVisible()) await page.check('#me-options input[value="Alex"]');
+  await page.fill('#asof', '');
+  await page.click('#go');
+  await page.waitForFunction(() => (document.getElementById('save-json').getAttribute('href') || '').length > 30);
+  const jsonOf = async () => {
+    const h = await page.getAttribute('#save-json', 'href');
+    return JSON.parse(decodeURIComponent(h.slice(h.indexOf(',') + 1)));
+  };
+  const lone = await jsonOf();
+  check(!lone.person, `not combined unless ticked (${lone.messages.total} messages in one app)`);
+  await page.check('#merge-options input[name=merge]');
+  await page.evaluate(() => document.getElementById('save-json').setAttribute('href', '#'));
+  await page.click('#go');
+  await page.waitForFunction(() => (document.getElementById('save-json').getAttribute('href') || '').length > 30);
+  const both = await jsonOf();
+  check(both.person && both.messages.total === 6 && both.sources.length === 2,
+    `ticked, one report across both apps (${both.messages.total} messages, the copy counted once)`);
+
   // The HTML report the command line writes, opened as a file: the demo and the hostile chat.
   const demoHtml = join(tmp, 'demo.html');
   execFileSync(bin, ['report', chat, '--tz', 'UTC', '--me', 'Alex', '--stepback', '2026-10-01',

@@ -181,6 +181,14 @@
       'messenger-json': 'Messenger messages',
       'instagram-json': 'Instagram messages',
       'instagram-activity': 'Instagram likes and comments',
+      'imessage-db': 'iMessage (Mac Messages database)',
+      'sms-xml': 'Android text messages (SMS Backup & Restore)',
+      'sms-calls-xml': 'Android call log (SMS Backup & Restore)',
+      'discord-json': 'Discord chat',
+      'signal-md': 'Signal chat',
+      'hangouts-json': 'Google Chat / Hangouts',
+      'line-txt': 'LINE chat',
+      'csv': 'chat as CSV',
     })[format] || format;
   }
 
@@ -226,10 +234,51 @@
     const best = chats.reduce((a, c) => (c.people.length === 2 && c.events > a.events ? c : a), chats[0]);
     select.value = before && chats[Number(before)] ? before : String(best.index);
     $('chat-field').hidden = chats.length < 2;
+    showSuggestions();
     const ig = $('ig-accounts');
     ig.replaceChildren(...found.instagram_accounts.map((a) => { const o = document.createElement('option'); o.value = a; return o; }));
     chatChanged();
     $('ask').hidden = false;
+  }
+
+  // Chats in other apps that look like the same person: offered, combined only when ticked.
+  function showSuggestions() {
+    const box = $('merge-options');
+    box.replaceChildren();
+    const c = currentChat();
+    const s = c && found.suggestions.find((x) => x.chats.includes(c.index));
+    $('merge-field').hidden = !s;
+    if (!s) return;
+    $('merge-why').textContent = `These look like the same person (${s.why}). Tick the ones to combine into one report; nothing is combined unless you tick it.`;
+    for (const i of s.chats) {
+      if (i === c.index) continue;
+      const other = found.chats[i];
+      const label = document.createElement('label');
+      const input = document.createElement('input');
+      input.type = 'checkbox';
+      input.name = 'merge';
+      input.value = String(i);
+      label.append(input, document.createTextNode(
+        `${other.title} in ${describeFormat(found.files.find((f) => f.name === other.file)?.format || other.source)} (${plural(other.events, 'message', 'messages')})`));
+      box.append(label);
+    }
+  }
+
+  const sameName = (a, b) => a.trim().toLowerCase().replace(/\s+/g, ' ') === b.trim().toLowerCase().replace(/\s+/g, ' ');
+
+  // The chats ticked to combine, each with who the user is in it: where that export does not
+  // say, the participant who is not the person.
+  function merges(c, meName) {
+    const ticked = Array.from(document.querySelectorAll('input[name=merge]:checked')).map((x) => Number(x.value));
+    if (!ticked.length) return [];
+    const meIdx = c.me !== null && c.me !== undefined ? c.me : c.people.findIndex((p) => p === meName);
+    const partner = c.people.length === 2 && meIdx >= 0 ? c.people[1 - meIdx] : null;
+    return ticked.map((i) => {
+      const o = found.chats[i];
+      if (o.me !== null && o.me !== undefined) return { chat: i, me: null };
+      const me = partner === null ? null : o.people.find((p) => !sameName(p, partner)) || null;
+      return { chat: i, me };
+    });
   }
 
   function currentChat() {
@@ -239,6 +288,7 @@
   function chatChanged() {
     const c = currentChat();
     if (!c) return;
+    if (found) showSuggestions();
     const box = $('me-options');
     box.replaceChildren();
     c.people.forEach((name, i) => {
@@ -286,6 +336,7 @@
       fast_reply: $('stepback').value ? num('fast') : null,
       instagram: account ? [account] : [],
       today: localToday(),
+      merge: merges(c, c.me !== null && c.me !== undefined ? c.people[c.me] : (me ? me.value : null)),
     };
   }
 

@@ -16,10 +16,12 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 use walkaway_analysis::full::analyze_full;
+use walkaway_analysis::merge::{Part, coverage_gaps, merge};
 use walkaway_analysis::{Config, StepbackConfig};
 use walkaway_import::{Imported, Options};
 use walkaway_model::{Activity, Kind, Millis, ParsedChat, PersonIdx, Source};
-use walkaway_report::{AsOfSource, Input, Render};
+use walkaway_report::person::PersonInput;
+use walkaway_report::{AsOfSource, Input};
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;
@@ -70,11 +72,25 @@ pub struct ChatFound {
     pub data_end_source: Option<&'static str>,
 }
 
+/// Two-person chats from different apps that look like one person (METRICS.md "One person
+/// across apps"): the page offers to combine them, and combines them only when the user says so.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct SuggestedMerge {
+    /// Indexes into [`Found::chats`], the first the one with the most events.
+    pub chats: Vec<usize>,
+    /// The person's name as the first chat has it.
+    pub name: String,
+    /// Why, in plain words: `the same name, "Sam", in WhatsApp and Instagram`.
+    pub why: String,
+}
+
 /// What the files hold.
 #[derive(Clone, Debug, Serialize)]
 pub struct Found {
     pub files: Vec<FileFound>,
     pub chats: Vec<ChatFound>,
+    /// Chats that look like one person across apps.
+    pub suggestions: Vec<SuggestedMerge>,
     /// Instagram accounts the user liked or commented on (for the partner's-account question).
     pub instagram_accounts: Vec<String>,
 }
@@ -97,6 +113,20 @@ pub struct ReportOptions {
     pub instagram: Vec<String>,
     /// The user's today (YYYY-MM-DD), from the browser; bounds `as_of`.
     pub today: Option<String>,
+    /// Other two-person chats with the same person, in other apps, to merge with `chat` (the
+    /// user confirmed them): one timeline, messages seen in two apps counted once, silences
+    /// where one app has no data marked as possibly missing data, as `walkaway report PERSON`.
+    pub merge: Vec<MergeWith>,
+}
+
+/// One more chat of the same person.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MergeWith {
+    /// Index into [`Found::chats`].
+    pub chat: usize,
+    /// Which participant is the user, when that chat's export does not say.
+    pub me: Option<String>,
 }
 
 /// The report in both shapes.
@@ -148,8 +178,11 @@ impl Session {
         Ok(self.load(tz)?.found.clone())
     }
 
-    /// The report on one chat.
+    /// The report on one chat, or on one person across several (`o.merge`).
     pub fn report(&mut self, o: &ReportOptions) -> Result<Report, String> {
+        if !o.merge.is_empty() {
+            return self.report_person(o);
+        }
         let zone = zone(&o.tz)?;
         let read = self.load(&o.tz)?;
         let loaded = read.chats.get(o.chat).ok_or_else(|| {
@@ -180,11 +213,156 @@ impl Session {
             as_of_source: settled.as_of_source,
             notes: &loaded.notes,
         };
-        Ok(Report {
-            html: String::from_utf8_lossy(&walkaway_report::Html.render(&input)).into_owned(),
-            json: String::from_utf8_lossy(&walkaway_report::Json.render(&input)).into_owned(),
-            notes: settled.notes,
-        })
+        Ok(rendered(walkaway_report::to_wire(&input), settled.notes))
+    }
+
+    /// The report on one person: `o.chat` and the chats of `o.merge` merged into one timeline
+    /// whose people are the user (0) and the person (1), as `walkaway report PERSON` merges them.
+    fn report_person(&mut self, o: &ReportOptions) -> Result<Report, String> {
+        let zone = zone(&o.tz)?;
+        let read = self.load(&o.tz)?;
+        let mut wanted: Vec<(usize, Option<&str>)> = vec![(o.chat, o.me.as_deref())];
+        for m in &o.merge {
+            if !wanted.iter().any(|(c, _)| *c == m.chat) {
+                wanted.push((m.chat, m.me.as_deref()));
+            }
+        }
+        struct Side<'a> {
+            loaded: &'a Loaded,
+            source: Source,
+            me: PersonIdx,
+            partner: PersonIdx,
+        }
+        let mut sides: Vec<Side<'_>> = Vec::with_capacity(wanted.len());
+        for (index, me) in wanted {
+            let loaded = read.chats.get(index).ok_or_else(|| {
+                format!(
+                    "there is no chat number {index} (the files hold {})",
+                    read.chats.len()
+                )
+            })?;
+            let chat = &loaded.chat;
+            let title = read.found.chats.get(index).map_or("", |f| f.title.as_str());
+            if chat.people.len() != 2 {
+                return Err(format!(
+                    "only two-person chats can be combined into one person; \"{title}\" has {} people",
+                    chat.people.len()
+                ));
+            }
+            let source = loaded
+                .source
+                .ok_or_else(|| format!("\"{title}\": the app this chat comes from is unknown"))?;
+            let me = who_is_me(chat, me)?;
+            sides.push(Side {
+                loaded,
+                source,
+                me,
+                partner: 1 - me,
+            });
+        }
+        let parts: Vec<Part<'_>> = sides
+            .iter()
+            .map(|s| Part {
+                source: s.source,
+                events: &s.loaded.chat.events,
+                me: s.me,
+                partner: s.partner,
+                data_end: s.loaded.data_end.map(|(t, _)| t),
+            })
+            .collect();
+        let merged = merge(&parts).map_err(|e| format!("cannot merge the chats: {e}"))?;
+        let Some(first) = sides.first() else {
+            return Err("no chat to report on".to_owned());
+        };
+        let person = first.loaded.chat.people[first.partner as usize].clone();
+        let mut me_name = first.loaded.chat.people[first.me as usize].clone();
+        if me_name == person {
+            me_name = "you".to_owned();
+        }
+        let mut sources: Vec<Source> = Vec::new();
+        let mut notes: Vec<String> = Vec::new();
+        let mut handles: Vec<(Source, String)> = Vec::new();
+        for s in &sides {
+            if !sources.contains(&s.source) {
+                sources.push(s.source);
+            }
+            for n in &s.loaded.notes {
+                if !notes.contains(n) {
+                    notes.push(n.clone());
+                }
+            }
+            let chat = &s.loaded.chat;
+            let handle = match chat.handle(s.partner) {
+                "" => chat.people[s.partner as usize].clone(),
+                h => h.to_owned(),
+            };
+            if !handles.contains(&(s.source, handle.clone())) {
+                handles.push((s.source, handle));
+            }
+        }
+        let data_end = sides
+            .iter()
+            .filter_map(|s| s.loaded.data_end)
+            .max_by_key(|(t, _)| *t);
+        let loaded = Loaded {
+            chat: ParsedChat {
+                source: None,
+                title: Some(person.clone()),
+                people: vec![me_name, person.clone()],
+                events: merged.events,
+                me_hint: Some(0),
+                exported_at: None,
+                handles: Vec::new(),
+            },
+            source: None,
+            data_end,
+            notes,
+        };
+        let mut settled = settle(
+            &ReportOptions {
+                me: None,
+                ..o.clone()
+            },
+            &zone,
+            &loaded,
+            &read.activity,
+        )?;
+        let gaps = coverage_gaps(&merged.sources, settled.cfg.as_of);
+        settled.cfg.coverage_gaps = gaps.iter().map(|g| (g.start, g.end)).collect();
+        let chat = &loaded.chat;
+        let analysis = analyze_full(&chat.events, &chat.people, &settled.cfg, &settled.activity)
+            .map_err(|e| format!("signal patterns: {e}"))?;
+        let tz_name = zone.iana_name().unwrap_or("UTC").to_owned();
+        let id = person_id(&handles);
+        let input = Input {
+            chat_id: &id,
+            title: &person,
+            sources: &sources,
+            people: &chat.people,
+            events: &chat.events,
+            cfg: &settled.cfg,
+            tz_name: &tz_name,
+            analysis: &analysis,
+            instagram_accounts: &settled.accounts,
+            activity: &settled.activity,
+            as_of_source: settled.as_of_source,
+            notes: &loaded.notes,
+        };
+        let mut wire = walkaway_report::to_wire(&input);
+        walkaway_report::person::add_person(
+            &mut wire,
+            &PersonInput {
+                id: &id,
+                name: &person,
+                handles: &handles,
+                sources: &merged.sources,
+                gaps: &gaps,
+                duplicates: merged.duplicates,
+            },
+            &settled.cfg,
+            &analysis,
+        );
+        Ok(rendered(wire, settled.notes))
     }
 
     fn load(&mut self, tz: &str) -> Result<&Read, String> {
@@ -200,6 +378,150 @@ impl Session {
             Some((_, r)) => Ok(r),
             None => Err("nothing read".to_owned()),
         }
+    }
+}
+
+/// The report in both shapes from the wire report, exactly as the command line prints them.
+fn rendered(wire: walkaway_report::json::Report, notes: Vec<String>) -> Report {
+    let mut json = serde_json::to_string_pretty(&wire).unwrap_or_default();
+    json.push('\n');
+    Report {
+        html: walkaway_report::html::render(&wire),
+        json,
+        notes,
+    }
+}
+
+/// A merged person's id in the page: stable for the same handles, never a database's id.
+fn person_id(handles: &[(Source, String)]) -> String {
+    let mut key: Vec<String> = handles
+        .iter()
+        .map(|(s, h)| format!("{}:{h}", s.as_str()))
+        .collect();
+    key.sort();
+    let h = xxhash_rust::xxh3::xxh3_64(key.join("\u{1f}").as_bytes());
+    format!("p-{:010x}", h >> 24)
+}
+
+/// The user's participant number in a chat: the name given, else what the export says.
+fn who_is_me(chat: &ParsedChat, me: Option<&str>) -> Result<PersonIdx, String> {
+    match me.map(str::trim).filter(|m| !m.is_empty()) {
+        Some(name) => find_person(&chat.people, name).ok_or_else(|| {
+            format!(
+                "'{name}' is not a participant of this chat; choose one of: {}",
+                chat.people.join(", ")
+            )
+        }),
+        None => chat
+            .me_hint
+            .filter(|&i| (i as usize) < chat.people.len())
+            .ok_or_else(|| {
+                format!(
+                    "the export does not say which participant is you; choose one of: {}",
+                    chat.people.join(", ")
+                )
+            }),
+    }
+}
+
+/// Two-person chats of different apps that look like one person: the same phone number or
+/// email, or the same display name (case and spacing aside). Where an export does not say
+/// which participant is the user, either may be the person, so both names are compared; the
+/// user's own name matching across apps is then possible, which is why a suggestion is only
+/// ever offered, never applied.
+fn suggest(chats: &[ChatFound], loaded: &[Loaded]) -> Vec<SuggestedMerge> {
+    let key = |s: &str| {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    // (chat, candidate names, candidate handles)
+    let mut candidates: Vec<(usize, Vec<String>, Vec<String>)> = Vec::new();
+    for (i, l) in loaded.iter().enumerate().take(chats.len()) {
+        let chat = &l.chat;
+        if chat.people.len() != 2 || l.source.is_none() {
+            continue;
+        }
+        let sides: Vec<PersonIdx> = match chat.me_hint {
+            Some(me) if me < 2 => vec![1 - me],
+            _ => vec![0, 1],
+        };
+        let names = sides
+            .iter()
+            .map(|&p| key(&chat.people[p as usize]))
+            .filter(|n| !n.is_empty())
+            .collect();
+        let handles = sides
+            .iter()
+            .map(|&p| chat.handle(p).to_lowercase())
+            .filter(|h| h.starts_with('+') || h.contains('@'))
+            .collect();
+        candidates.push((i, names, handles));
+    }
+    let app = |i: usize| {
+        chats
+            .get(i)
+            .and_then(|c| c.source)
+            .map_or("another app", walkaway_report::words::source_name)
+    };
+    let mut taken = vec![false; chats.len()];
+    let mut out = Vec::new();
+    for a in 0..candidates.len() {
+        let (ia, names_a, handles_a) = &candidates[a];
+        if taken[*ia] {
+            continue;
+        }
+        let mut group = vec![*ia];
+        let mut why: Option<String> = None;
+        for (ib, names_b, handles_b) in candidates.iter().skip(a + 1) {
+            if taken[*ib] || group.iter().any(|&g| chats[g].source == chats[*ib].source) {
+                continue;
+            }
+            let reason = if let Some(h) = handles_a.iter().find(|h| handles_b.contains(h)) {
+                Some(format!("the same number or address, {h}"))
+            } else {
+                names_a.iter().find(|n| names_b.contains(n)).map(|_| {
+                    let shown = chats[*ia]
+                        .people
+                        .iter()
+                        .find(|p| names_a.contains(&key(p)) && names_b.contains(&key(p)))
+                        .cloned()
+                        .unwrap_or_default();
+                    format!("the same name, \"{shown}\"")
+                })
+            };
+            if let Some(r) = reason {
+                group.push(*ib);
+                why.get_or_insert(r);
+            }
+        }
+        if let (true, Some(why)) = (group.len() > 1, why) {
+            group.sort_by_key(|&g| std::cmp::Reverse(chats[g].events));
+            for &g in &group {
+                taken[g] = true;
+            }
+            let apps: Vec<&str> = group.iter().map(|&g| app(g)).collect();
+            let first = &chats[group[0]];
+            let name = match loaded[group[0]].chat.me_hint {
+                Some(me) if me < 2 => first.people[1 - me as usize].clone(),
+                _ => first.title.clone(),
+            };
+            out.push(SuggestedMerge {
+                chats: group,
+                name,
+                why: format!("{why}, in {}", and_list(&apps)),
+            });
+        }
+    }
+    out
+}
+
+fn and_list(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_owned(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -233,6 +555,7 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
         found: Found {
             files: Vec::new(),
             chats: Vec::new(),
+            suggestions: Vec::new(),
             instagram_accounts: Vec::new(),
         },
         chats: Vec::new(),
@@ -292,6 +615,7 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
     accounts.sort();
     accounts.dedup();
     out.found.instagram_accounts = accounts;
+    out.found.suggestions = suggest(&out.found.chats, &out.chats);
     out
 }
 

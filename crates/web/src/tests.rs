@@ -217,3 +217,100 @@ fn text_from_an_export_never_becomes_markup() {
     }
     assert!(r.html.contains("&lt;script&gt;"));
 }
+
+/// One person in two apps: a WhatsApp chat and a CSV export, one message seen in both.
+fn two_app_session() -> Session {
+    let wa = "1/15/24, 18:30 - Sam: are you free tonight?\n\
+              1/15/24, 18:42 - Alex: yes, after 8\n\
+              1/16/24, 09:00 - Alex: morning\n\
+              1/16/24, 09:30 - Sam: hey\n";
+    let csv = "timestamp,sender,text,is_me,kind,handle\n\
+               2024-01-16 09:31,Sam,hey,false,,+1 555 000 1111\n\
+               2024-01-20 10:00,Me,long time,true,,\n\
+               2024-01-20 10:05,Sam,yes!,false,,+1 555 000 1111\n";
+    let mut s = Session::new();
+    for (name, text) in [("WhatsApp Chat with Sam.txt", wa), ("sam.csv", csv)] {
+        s.add(FileIn {
+            name: name.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+            modified: Some(1_706_000_000_000),
+        });
+    }
+    s
+}
+
+#[test]
+fn suggests_one_person_across_apps_and_merges_only_when_asked() {
+    let mut s = two_app_session();
+    let found = s.inspect("UTC").unwrap();
+    assert_eq!(found.chats.len(), 2, "{:?}", found.files);
+    let [suggestion] = found.suggestions.as_slice() else {
+        panic!("{:?}", found.suggestions)
+    };
+    let mut chats = suggestion.chats.clone();
+    chats.sort_unstable();
+    assert_eq!(chats, [0, 1]);
+    assert_eq!(suggestion.name, "Sam");
+    assert!(
+        suggestion.why.contains("\"Sam\"") && suggestion.why.contains("WhatsApp and CSV"),
+        "{}",
+        suggestion.why
+    );
+
+    let wa = found
+        .chats
+        .iter()
+        .position(|c| c.source == Some("whatsapp"))
+        .unwrap();
+    let csv = found
+        .chats
+        .iter()
+        .position(|c| c.source == Some("csv"))
+        .unwrap();
+    // Not merged unless asked: the WhatsApp chat alone has its own four messages.
+    let one = ReportOptions {
+        chat: wa,
+        tz: "UTC".into(),
+        me: Some("Alex".into()),
+        today: Some("2026-11-30".into()),
+        ..ReportOptions::default()
+    };
+    let alone: serde_json::Value = serde_json::from_str(&s.report(&one).unwrap().json).unwrap();
+    assert_eq!(alone["messages"]["total"], 4);
+    assert!(alone["person"].is_null());
+
+    let merged = ReportOptions {
+        merge: vec![MergeWith {
+            chat: csv,
+            me: None,
+        }],
+        ..one
+    };
+    let r = s.report(&merged).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&r.json).unwrap();
+    // 4 + 3 messages, the "hey" seen in both apps a minute apart counted once.
+    assert_eq!(v["messages"]["total"], 6, "{}", r.json);
+    assert_eq!(v["partner"], "Sam");
+    assert_eq!(v["person"]["name"], "Sam");
+    assert_eq!(v["coverage"]["duplicates"], 1);
+    let sources: Vec<&str> = v["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["source"].as_str().unwrap())
+        .collect();
+    assert_eq!(sources, ["whatsapp", "csv"]);
+    assert!(r.html.contains("CSV") && r.html.contains("WhatsApp"));
+
+    // A group or a chat that is not there is refused in words.
+    let bad = ReportOptions {
+        merge: vec![MergeWith { chat: 9, me: None }],
+        ..ReportOptions {
+            chat: wa,
+            tz: "UTC".into(),
+            me: Some("Alex".into()),
+            ..ReportOptions::default()
+        }
+    };
+    assert!(s.report(&bad).unwrap_err().contains("no chat number 9"));
+}
