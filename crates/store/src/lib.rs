@@ -52,6 +52,9 @@ pub enum StoreError {
     },
     #[error("{path} is an sqlite database of another application, not a walkaway database")]
     Foreign { path: String },
+    /// Another process holds the database's write lock longer than the busy timeout.
+    #[error("database {path} is busy: another walkaway is writing to it; try again in a moment")]
+    Busy { path: String },
     #[error("database {path}: {source}")]
     Sqlite {
         path: String,
@@ -121,10 +124,29 @@ trait Ctx<T> {
 
 impl<T> Ctx<T> for rusqlite::Result<T> {
     fn db(self, path: &str) -> Result<T> {
-        self.map_err(|source| StoreError::Sqlite {
+        self.map_err(|source| sqlite_error(path, source))
+    }
+}
+
+/// True for SQLite's "busy" and "locked": another connection holds the lock.
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
+/// A SQLite error on database `path`: busy becomes [`StoreError::Busy`].
+fn sqlite_error(path: &str, source: rusqlite::Error) -> StoreError {
+    if is_busy(&source) {
+        StoreError::Busy {
+            path: path.to_owned(),
+        }
+    } else {
+        StoreError::Sqlite {
             path: path.to_owned(),
             source,
-        })
+        }
     }
 }
 
@@ -312,9 +334,24 @@ impl Store {
         // Another walkaway process (a second import, `serve`) may hold the write lock briefly.
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_err)?;
-        let _mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(open_err)?;
+        // Switching a new database to WAL needs a moment's exclusive lock, and SQLite does not
+        // always wait on the busy handler for it: wait here, as long as the busy timeout.
+        let shown_busy = || StoreError::Busy {
+            path: path.display().to_string(),
+        };
+        let waited = std::time::Instant::now();
+        loop {
+            match conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0)) {
+                Ok(_) => break,
+                Err(e) if is_busy(&e) => {
+                    if waited.elapsed() > std::time::Duration::from_secs(10) {
+                        return Err(shown_busy());
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                }
+                Err(e) => return Err(open_err(e)),
+            }
+        }
         conn.execute_batch(
             "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = MEMORY;",
         )
@@ -329,6 +366,9 @@ impl Store {
             schema::MigrateError::Foreign => StoreError::Foreign {
                 path: shown.clone(),
             },
+            schema::MigrateError::Sqlite(source) if is_busy(&source) => StoreError::Busy {
+                path: shown.clone(),
+            },
             schema::MigrateError::Sqlite(source) => open_err(source),
         })?;
         Ok(Store { conn, path: shown })
@@ -337,6 +377,17 @@ impl Store {
     /// The path shown in messages.
     pub fn path(&self) -> &str {
         &self.path
+    }
+
+    /// SQLite's `PRAGMA integrity_check`: `"ok"`, or the problems found.
+    pub fn integrity_check(&self) -> Result<String> {
+        let mut stmt = self.conn.prepare("PRAGMA integrity_check").db(&self.path)?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .db(&self.path)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .db(&self.path)?;
+        Ok(rows.join("\n"))
     }
 
     /// The schema version of the open database.

@@ -214,7 +214,31 @@ impl From<rusqlite::Error> for MigrateError {
 
 /// Brings the database up to [`latest_version`], one transaction per migration.
 pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
+    // Up to date: nothing to lock (the common case, and a reader never waits here).
     let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    if version == latest_version() {
+        return check(conn, version);
+    }
+    // The version is read again under the write lock: two processes that both found an old
+    // (or no) schema must not both apply the same migration ("table already exists").
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    check(&tx, version)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate() {
+        let target = i as i64 + 1;
+        if target <= version {
+            continue;
+        }
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", target)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Refuses a newer schema and another application's database.
+fn check(conn: &Connection, version: i64) -> Result<(), MigrateError> {
     let app_id: i32 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
     if version > latest_version() {
         return Err(MigrateError::Newer { found: version });
@@ -234,17 +258,6 @@ pub fn migrate(conn: &mut Connection) -> Result<(), MigrateError> {
         if foreign.is_some() {
             return Err(MigrateError::Foreign);
         }
-    }
-    for (i, sql) in MIGRATIONS.iter().enumerate() {
-        let target = i as i64 + 1;
-        if target <= version {
-            continue;
-        }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", target)?;
-        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
-        tx.commit()?;
     }
     Ok(())
 }
