@@ -14,6 +14,7 @@ mod errors;
 mod ingest;
 mod people;
 mod plan;
+mod private;
 mod progress;
 mod report;
 mod style;

@@ -500,7 +500,7 @@ pub fn render(output: &Output, report: &Report) -> Result<()> {
         out.write_all(text.as_bytes())?;
     }
     if let Some(path) = output.html.as_deref() {
-        std::fs::write(path, walkaway_report::html::render(&wire))
+        crate::private::write(path, walkaway_report::html::render(&wire).as_bytes())
             .with_context(|| format!("--html: cannot write {}", path.display()))?;
         if !output.json {
             writeln!(out, "\nHTML report written to {}", path.display())?;
