@@ -34,6 +34,10 @@ pub enum Command {
     Link(LinkArgs),
     /// Take handles away from a person again.
     Unlink(LinkArgs),
+    /// Delete a chat or a person from the database for good: their messages, plans, handles
+    /// and the import records that held nothing else; then the file is rewritten so that no
+    /// trace of the text is left in it. Shows what it would delete unless given --yes.
+    Forget(ForgetArgs),
     /// Open the app in your browser: drop exports, read the report. It runs inside the
     /// browser, served from this program on 127.0.0.1; nothing leaves this computer.
     App(AppArgs),
@@ -67,6 +71,18 @@ pub struct LinkArgs {
     /// instagram:sam.rivera, whatsapp:Sam.
     #[arg(required = true, value_name = "HANDLE")]
     pub handles: Vec<String>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+#[derive(Debug, Args)]
+pub struct ForgetArgs {
+    /// A chat id (`walkaway chats`) or a person: an id or a name as `walkaway people` prints it.
+    #[arg(value_name = "CHAT|PERSON")]
+    pub target: String,
+    /// Delete; without it, only show what would be deleted.
+    #[arg(long)]
+    pub yes: bool,
     #[command(flatten)]
     pub db: DbArg,
 }

@@ -23,6 +23,7 @@ pub fn run(settings: Settings) -> Result<()> {
         Settings::People(s) => people::list(s),
         Settings::Link(s) => people::link(s, true),
         Settings::Unlink(s) => people::link(s, false),
+        Settings::Forget(s) => people::forget(s),
         Settings::App(s) => crate::app::run(&s),
     }
 }

@@ -38,6 +38,7 @@ pub enum Settings {
     People(PeopleSettings),
     Link(LinkSettings),
     Unlink(LinkSettings),
+    Forget(ForgetSettings),
     App(AppSettings),
 }
 
@@ -52,6 +53,13 @@ pub struct LinkSettings {
     pub db: PathBuf,
     pub person: String,
     pub handles: Vec<walkaway_store::Handle>,
+}
+
+/// `forget`: the chat or person as typed (resolved against the database later).
+pub struct ForgetSettings {
+    pub db: PathBuf,
+    pub target: String,
+    pub yes: bool,
 }
 
 /// How exports are read.
@@ -226,6 +234,11 @@ pub fn settings(cli: Cli) -> Result<Settings> {
         Command::People(a) => Settings::People(PeopleSettings {
             db: db_path(a.db.db.as_deref())?,
             json: a.json,
+        }),
+        Command::Forget(a) => Settings::Forget(ForgetSettings {
+            db: db_path(a.db.db.as_deref())?,
+            target: a.target,
+            yes: a.yes,
         }),
         Command::Link(a) => Settings::Link(link(a)?),
         Command::Unlink(a) => Settings::Unlink(link(a)?),

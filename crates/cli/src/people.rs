@@ -7,7 +7,7 @@ use std::io::Write;
 use anyhow::{Result, anyhow};
 use walkaway_store::{Person, PersonChat, Store, StoreError};
 
-use crate::config::{LinkSettings, PeopleSettings};
+use crate::config::{ForgetSettings, LinkSettings, PeopleSettings};
 use crate::errors::usage;
 use crate::ingest;
 
@@ -191,4 +191,101 @@ pub fn for_report(store: &Store, query: &str) -> Result<Option<(Person, Vec<Pers
             candidates(&merged.into_iter().map(|(p, _)| p).collect::<Vec<_>>())
         ))),
     }
+}
+
+/// `walkaway forget CHAT|PERSON [--yes]`: a chat id means that chat; otherwise a person (an id,
+/// a name or a `SOURCE:HANDLE`) and every two-person chat with them. Without `--yes` it lists
+/// what would go and deletes nothing.
+pub fn forget(s: ForgetSettings) -> Result<()> {
+    let mut store = ingest::open_store(&s.db)?;
+    let q = s.target.trim();
+    let (chats, person): (Vec<String>, Option<Person>) = if store.chat(q)?.is_some() {
+        (vec![q.to_owned()], None)
+    } else {
+        let mut found = store.find_people(q)?;
+        match found.len() {
+            0 => {
+                return Err(usage(format!(
+                    "forget: no chat or person '{q}'; `walkaway chats` lists chat ids and \
+                     `walkaway people` people"
+                )));
+            }
+            1 => {}
+            n => {
+                return Err(usage(format!(
+                    "forget: '{q}' names {n} people; use an id:\n{}",
+                    candidates(&found)
+                )));
+            }
+        }
+        let p = found.remove(0);
+        let chats = store
+            .person_chats(&p.id)?
+            .into_iter()
+            .map(|c| c.info.id)
+            .collect();
+        (chats, Some(p))
+    };
+    let mut out = std::io::stdout().lock();
+    let what = match &person {
+        Some(p) => format!("{} ({})", p.name, p.id),
+        None => format!("chat {q}"),
+    };
+    if !s.yes {
+        writeln!(out, "walkaway forget would delete {what}, for good:")?;
+        for id in &chats {
+            if let Some(c) = store.chat(id)? {
+                writeln!(
+                    out,
+                    "  {id}  {}  ({} messages, {} plans)",
+                    c.title,
+                    c.messages,
+                    store.plans(Some(id))?.len()
+                )?;
+            }
+        }
+        if let Some(p) = &person {
+            let handles: Vec<String> = p.handles.iter().map(|h| h.to_string()).collect();
+            writeln!(out, "  and their handles: {}", handles.join(", "))?;
+        }
+        writeln!(
+            out,
+            "Nothing was deleted. To delete it, run: walkaway forget {} --yes",
+            shell_word(q)
+        )?;
+        return Ok(());
+    }
+    let gone = store.forget(
+        if person.is_some() { &[] } else { &chats },
+        person.as_ref().map(|p| p.id.as_str()),
+    )?;
+    writeln!(
+        out,
+        "forgot {what}: {} chat{}, {} messages and events, {} plan{}, {} handle{}, {} import \
+         record{}; the database file was rewritten without them",
+        gone.chats.len(),
+        plural(gone.chats.len() as u64),
+        gone.events,
+        gone.plans,
+        plural(gone.plans),
+        gone.handles,
+        plural(gone.handles),
+        gone.imports,
+        plural(gone.imports),
+    )?;
+    if !gone.groups_kept.is_empty() {
+        writeln!(
+            out,
+            "still in {} group chat{} (other people's messages are there too; forget them by \
+             id): {}",
+            gone.groups_kept.len(),
+            plural(gone.groups_kept.len() as u64),
+            gone.groups_kept.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 { "" } else { "s" }
 }

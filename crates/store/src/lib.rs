@@ -26,7 +26,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use walkaway_model::{Activity, ActivityKind, Event, Events, Millis, Parsed, PersonIdx, Source};
 
 pub use fingerprint::fingerprint;
-pub use people::{Handle, Person, PersonChat, Suggestion, normalise_phone};
+pub use people::{Forgotten, Handle, Person, PersonChat, Suggestion, normalise_phone};
 
 /// Everything that can go wrong in the store. Messages are lowercase and name the database
 /// path or the chat involved.

@@ -571,3 +571,124 @@ mod tests {
         assert_eq!(person_pk("p0"), None);
     }
 }
+
+/// What [`Store::forget`] deleted.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Forgotten {
+    /// Ids of the chats deleted with all their events.
+    pub chats: Vec<String>,
+    pub events: u64,
+    pub plans: u64,
+    /// Handles and people no chat refers to any more.
+    pub handles: u64,
+    pub people: u64,
+    /// Import records that described only what was deleted.
+    pub imports: u64,
+    /// Group chats the person is still a member of (they are not deleted: other people's
+    /// messages are in them); forget them by id.
+    pub groups_kept: Vec<String>,
+}
+
+impl Store {
+    /// Deletes chats with everything stored about them: events, plans, the import records that
+    /// held nothing else, and the handles and people no remaining chat refers to; then VACUUMs
+    /// and truncates the write-ahead log, so that no deleted text is left in the files.
+    /// `chat_ids` are chat ids; `person`, a person id whose two-person chats go too.
+    pub fn forget(&mut self, chat_ids: &[String], person: Option<&str>) -> Result<Forgotten> {
+        let mut out = Forgotten::default();
+        let mut pks: Vec<i64> = Vec::new();
+        for id in chat_ids {
+            let pk = self
+                .chat_pk(id)?
+                .ok_or_else(|| StoreError::UnknownChat { id: id.clone() })?;
+            if !pks.contains(&pk) {
+                pks.push(pk);
+                out.chats.push(id.clone());
+            }
+        }
+        if let Some(p) = person {
+            for c in self.person_chats(p)? {
+                if let Some(pk) = self.chat_pk(&c.info.id)?
+                    && !pks.contains(&pk)
+                {
+                    pks.push(pk);
+                    out.chats.push(c.info.id.clone());
+                }
+            }
+            let pk = self.require_person(p)?;
+            let mut stmt = self
+                .conn
+                .prepare(
+                    "SELECT DISTINCT c.id FROM chat c JOIN chat_member m ON m.chat = c.pk
+                       JOIN handle h ON h.id = m.handle
+                      WHERE h.person = ?1 ORDER BY c.id",
+                )
+                .db(&self.path)?;
+            let groups = stmt
+                .query_map([pk], |r| r.get::<_, String>(0))
+                .db(&self.path)?
+                .collect::<rusqlite::Result<Vec<_>>>()
+                .db(&self.path)?;
+            out.groups_kept = groups
+                .into_iter()
+                .filter(|g| !out.chats.contains(g))
+                .collect();
+        }
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .db(&path)?;
+        for &pk in &pks {
+            out.events += tx
+                .query_row(
+                    "SELECT coalesce(sum(n), 0) FROM event_block WHERE chat = ?1",
+                    [pk],
+                    |r| r.get::<_, i64>(0),
+                )
+                .db(&path)? as u64;
+            out.plans += tx
+                .execute("DELETE FROM plan WHERE chat = ?1", [pk])
+                .db(&path)? as u64;
+            for sql in [
+                "DELETE FROM event_block WHERE chat = ?1",
+                "DELETE FROM import_chat WHERE chat = ?1",
+                "DELETE FROM chat_key WHERE chat = ?1",
+                "DELETE FROM chat_member WHERE chat = ?1",
+                "DELETE FROM chat WHERE pk = ?1",
+            ] {
+                tx.execute(sql, [pk]).db(&path)?;
+            }
+        }
+        out.handles = tx
+            .execute(
+                "DELETE FROM handle WHERE id NOT IN
+                   (SELECT handle FROM chat_member WHERE handle IS NOT NULL)",
+                [],
+            )
+            .db(&path)? as u64;
+        out.people = tx
+            .execute(
+                "DELETE FROM person WHERE id NOT IN (SELECT person FROM handle)
+                   AND id NOT IN (SELECT person FROM chat_member)",
+                [],
+            )
+            .db(&path)? as u64;
+        out.imports = tx
+            .execute(
+                "DELETE FROM import WHERE id NOT IN (SELECT import FROM import_chat)
+                   AND id NOT IN (SELECT import FROM event_block)
+                   AND id NOT IN (SELECT import FROM activity)",
+                [],
+            )
+            .db(&path)? as u64;
+        tx.commit().db(&path)?;
+        // The deleted pages still hold the text until the file is rewritten, and the WAL may
+        // hold copies of them: rewrite, then fold the WAL in and empty it.
+        self.conn.execute_batch("VACUUM").db(&path)?;
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .db(&path)?;
+        Ok(out)
+    }
+}
