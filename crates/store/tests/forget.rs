@@ -87,7 +87,7 @@ fn a_forgotten_chat_leaves_no_text_in_the_files_and_the_rest_untouched() {
     let people = store.people().unwrap();
     let sam_person = people.iter().find(|p| p.name == "Sam").unwrap().id.clone();
     let gone = store.forget(&[], Some(&sam_person)).unwrap();
-    assert_eq!(gone.chats, [sam.clone()]);
+    assert_eq!(gone.chats, std::slice::from_ref(&sam));
     assert_eq!(gone.events, 3000);
     assert_eq!(gone.plans, 1);
     assert_eq!(gone.imports, 1);
