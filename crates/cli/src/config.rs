@@ -89,6 +89,8 @@ pub enum Target {
 pub struct Output {
     pub json: bool,
     pub html: Option<PathBuf>,
+    /// `--redact`: no names, handles or message texts in any output.
+    pub redact: bool,
 }
 
 /// The data end the user asked for.
@@ -237,6 +239,7 @@ pub fn settings(cli: Cli) -> Result<Settings> {
             output: Output {
                 json: a.json,
                 html: a.html,
+                redact: false,
             },
         }),
     })
@@ -317,6 +320,7 @@ pub fn report(a: args::ReportArgs) -> Result<ReportSettings> {
         output: Output {
             json: a.json,
             html: a.html,
+            redact: a.redact,
         },
     })
 }

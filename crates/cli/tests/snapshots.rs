@@ -211,3 +211,71 @@ fn no_chart_for_a_null_figure() {
     assert!(!page.contains("<svg"), "a chart for a null figure");
     assert!(!page.contains("+1.00"));
 }
+
+/// A chat whose names and texts are distinctive strings, so a search of the whole output finds
+/// any that survive.
+const SECRET: &str = "2026-09-01, 10:00 - Zephyrinea Quox: wombatfeather are you free later?\n\
+                      2026-09-01, 10:01 - Balthazor Vrell: yes marmaladecastle!\n\
+                      2026-09-03, 18:00 - Balthazor Vrell: where are you? quinceorbit\n\
+                      2026-09-03, 18:05 - Zephyrinea Quox: home velvetanchor\n\
+                      2026-09-05, 09:00 - Balthazor Vrell: who are you with?? tangerinedrum\n\
+                      2026-09-05, 09:02 - Zephyrinea Quox: friends copperlantern\n\
+                      2026-09-10, 20:00 - Zephyrinea Quox: miss you glacierpoppy\n\
+                      2026-09-10, 20:01 - Balthazor Vrell: call me saffronkettle\n\
+                      2026-09-12, 08:00 - Balthazor Vrell: where are you now cobaltmeadow\n";
+
+#[test]
+fn redacted_output_keeps_no_name_handle_or_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = chat(
+        dir.path(),
+        "WhatsApp Chat with Balthazor Vrell.txt",
+        SECRET,
+        260,
+    );
+    let html = dir.path().join("r.html");
+    let args = [
+        p.to_str().unwrap(),
+        "--me",
+        "Zephyrinea Quox",
+        "--stepback",
+        "2026-09-04",
+        "--redact",
+    ];
+    let text = report(dir.path(), &args);
+    let mut with_html = args.to_vec();
+    with_html.extend(["--html", html.to_str().unwrap()]);
+    let printed = report(dir.path(), &with_html);
+    let page = std::fs::read_to_string(&html).unwrap();
+    let mut json_args = args.to_vec();
+    json_args.push("--json");
+    let json = report(dir.path(), &json_args);
+    // Unredacted, the names and texts are there (the test would prove nothing otherwise).
+    let plain = report(dir.path(), &args[..5]);
+    assert!(plain.contains("Balthazor Vrell") && plain.contains("quinceorbit"));
+    for out in [&text, &printed, &page, &json] {
+        for secret in [
+            "Zephyrinea",
+            "Quox",
+            "Balthazor",
+            "Vrell",
+            "wombatfeather",
+            "marmaladecastle",
+            "quinceorbit",
+            "velvetanchor",
+            "tangerinedrum",
+            "copperlantern",
+            "glacierpoppy",
+            "saffronkettle",
+            "cobaltmeadow",
+        ] {
+            assert!(
+                !out.to_lowercase().contains(&secret.to_lowercase()),
+                "{secret} survived redaction"
+            );
+        }
+    }
+    // What is left still says who did what, with dates.
+    assert!(page.contains("Them") && page.contains("2026-09-05 09:00"));
+    assert!(text.contains("Them"));
+}

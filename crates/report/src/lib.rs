@@ -8,6 +8,7 @@ pub mod fmt;
 pub mod html;
 pub mod json;
 pub mod person;
+pub mod redact;
 pub mod terminal;
 pub mod words;
 

@@ -100,7 +100,7 @@ pub struct DataEnd {
 }
 
 impl DataEnd {
-    fn from_report(r: &Report) -> DataEnd {
+    pub fn from_report(r: &Report) -> DataEnd {
         let source = match r.parameters.as_of_source.as_str() {
             "as_of_flag" => AsOfSource::AsOfFlag,
             "export" => AsOfSource::Export,
@@ -229,9 +229,13 @@ pub fn document(r: &Report) -> Doc {
     let mut intro = Vec::new();
     if two {
         intro.push(Block::Text(format!(
-            "{}: you ({}) {}, {them} {}.",
+            "{}: you{} {}, {them} {}.",
             count(r.messages.total, "message", "messages"),
-            r.me,
+            if r.me == crate::redact::YOU {
+                String::new()
+            } else {
+                format!(" ({})", r.me)
+            },
             thousands(r.messages.by.get(&r.me).copied().unwrap_or(0)),
             thousands(r.messages.by.get(&them).copied().unwrap_or(0)),
         )));

@@ -97,6 +97,9 @@ pub struct ReportOptions {
     pub instagram: Vec<String>,
     /// The user's today (YYYY-MM-DD), from the browser; bounds `as_of`.
     pub today: Option<String>,
+    /// Safe to share: no names, handles or message texts in the HTML and JSON (as the
+    /// command line's `--redact`).
+    pub redact: bool,
 }
 
 /// The report in both shapes.
@@ -180,6 +183,16 @@ impl Session {
             as_of_source: settled.as_of_source,
             notes: &loaded.notes,
         };
+        if o.redact {
+            let wire = walkaway_report::redact::redact(&walkaway_report::to_wire(&input));
+            let mut json = serde_json::to_string_pretty(&wire).unwrap_or_default();
+            json.push('\n');
+            return Ok(Report {
+                html: walkaway_report::html::render(&wire),
+                json,
+                notes: settled.notes,
+            });
+        }
         Ok(Report {
             html: String::from_utf8_lossy(&walkaway_report::Html.render(&input)).into_owned(),
             json: String::from_utf8_lossy(&walkaway_report::Json.render(&input)).into_owned(),
