@@ -9,6 +9,7 @@ pub mod html;
 pub mod json;
 pub mod person;
 pub mod redact;
+pub mod svg;
 pub mod terminal;
 pub mod words;
 

@@ -48,6 +48,16 @@ pub enum Chart {
     Balance,
     Forecast,
     Monthly,
+    /// Reply times per person, as distributions.
+    Replies,
+    /// Messages per hour of the week.
+    HourOfWeek,
+    /// The step-back on one time line.
+    Stepback,
+    /// Which source of a merged person has data when.
+    Coverage,
+    /// The change point `r.changes[i]` on its weekly series.
+    Change(usize),
 }
 
 /// One block of a section.
@@ -410,6 +420,7 @@ fn two_sided(r: &Report, them: &str) -> Section {
             walkaway_analysis::minimum::REPLIES
         ),
     }));
+    b.push(Block::Chart(Chart::Replies));
     let rate = |name: &str| r.replies.get(name).and_then(|x| x.reply_rate);
     match (rate(&r.me), rate(them)) {
         (Some(mine), Some(theirs)) => b.push(Block::Text(format!(
@@ -867,6 +878,7 @@ fn stepback_section(r: &Report, s: &Stepback, them: &str, end: &DataEnd) -> Sect
             }
         })
         .collect();
+    b.push(Block::Chart(Chart::Stepback));
     if !items.is_empty() {
         b.push(evidence("The breaches:".into(), items));
     }
@@ -1116,6 +1128,7 @@ fn months(r: &Report) -> Option<Section> {
         blocks.push(Block::Chart(Chart::Monthly));
     }
     blocks.push(Block::Table { head, rows });
+    blocks.push(Block::Chart(Chart::HourOfWeek));
     if two && r.monthly.iter().any(|m| m.null_reason.is_some()) {
         blocks.push(Block::Note(format!(
             "\"-\" means too little data that month for the figure (fewer than {} \
@@ -1137,7 +1150,7 @@ fn changes(r: &Report) -> Option<Section> {
     }
     let them = r.partner.as_deref().unwrap_or("they");
     let mut b = Vec::new();
-    for c in &r.changes {
+    for (i, c) in r.changes.iter().enumerate() {
         let (what, from, to) = match c.series.as_str() {
             "opening_share" => (
                 "the share of conversations you started".to_string(),
@@ -1169,6 +1182,7 @@ fn changes(r: &Report) -> Option<Section> {
             "Around the week of {}: {what} went from {from} to {to}.",
             day(&c.week)
         )));
+        b.push(Block::Chart(Chart::Change(i)));
     }
     b.push(Block::Note(
         "These are the largest shifts found automatically; treat them as hints, not proof.".into(),
@@ -1429,7 +1443,10 @@ pub fn sources_section(r: &Report) -> Section {
             )
         })
         .collect();
-    let mut blocks = vec![Block::Text(format!("Sources: {}.", parts.join(", ")))];
+    let mut blocks = vec![
+        Block::Text(format!("Sources: {}.", parts.join(", "))),
+        Block::Chart(Chart::Coverage),
+    ];
     if let Some(p) = &r.person
         && p.handles.len() > 1
     {
