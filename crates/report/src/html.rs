@@ -43,7 +43,7 @@ pub fn render(r: &Report) -> String {
             Tone::Quiet => " class=\"quiet\"",
             Tone::Normal => "",
         };
-        let _ = write!(o, "<section{class}><h2>{}</h2>", esc(&s.heading));
+        let _ = write!(o, "<section{class}><h2>{}</h2>", named(r, &s.heading));
         for b in &s.blocks {
             block(&mut o, b, r, s.tone == Tone::Warning);
         }
@@ -60,20 +60,20 @@ pub fn render(r: &Report) -> String {
 fn block(o: &mut String, b: &Block, r: &Report, open: bool) {
     match b {
         Block::Lead(t) => {
-            let _ = write!(o, "<p class=\"lead\">{}</p>", esc(t));
+            let _ = write!(o, "<p class=\"lead\">{}</p>", named(r, t));
         }
         Block::Text(t) => {
-            let _ = write!(o, "<p>{}</p>", esc(t));
+            let _ = write!(o, "<p>{}</p>", named(r, t));
         }
         Block::Note(t) => {
-            let _ = write!(o, "<p class=\"note\">{}</p>", esc(t));
+            let _ = write!(o, "<p class=\"note\">{}</p>", named(r, t));
         }
         Block::Evidence { title, items, more } => {
             let _ = write!(
                 o,
                 "<details{}><summary>{}{}</summary><ul class=\"ev\">",
                 if open { " open" } else { "" },
-                esc(title.trim_end_matches(':')),
+                named(r, title.trim_end_matches(':')),
                 if *more > 0 {
                     format!(
                         " <span class=\"count\">({} shown of {})</span>",
@@ -142,6 +142,32 @@ fn block(o: &mut String, b: &Block, r: &Report, open: bool) {
             }
         }
     }
+}
+
+/// Escapes a sentence and isolates each participant's name in it (`<bdi>`), so a name in a
+/// right-to-left script, or carrying a direction override, cannot reorder the words around it.
+fn named(r: &Report, t: &str) -> String {
+    let mut names: Vec<&str> = r
+        .participants
+        .iter()
+        .map(String::as_str)
+        .filter(|n| n.chars().count() >= 2 && *n != "You")
+        .collect();
+    names.sort_by_key(|n| std::cmp::Reverse(n.len()));
+    let mut out = String::with_capacity(t.len() + 16);
+    let mut rest = t;
+    'scan: while let Some(c) = rest.chars().next() {
+        for n in &names {
+            if rest.starts_with(n) {
+                let _ = write!(out, "<bdi>{}</bdi>", esc(n));
+                rest = &rest[n.len()..];
+                continue 'scan;
+            }
+        }
+        out.push_str(&esc(c.encode_utf8(&mut [0; 4])));
+        rest = &rest[c.len_utf8()..];
+    }
+    out
 }
 
 /// A table cell: a month "2026-02" reads "Feb 2026".
