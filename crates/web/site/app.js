@@ -218,6 +218,7 @@
       fast_reply: $('stepback').value ? num('fast') : null,
       instagram: account ? [account] : [],
       today: localToday(),
+      redact: $('redact').checked,
     };
   }
 

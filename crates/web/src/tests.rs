@@ -217,3 +217,22 @@ fn text_from_an_export_never_becomes_markup() {
     }
     assert!(r.html.contains("&lt;script&gt;"));
 }
+
+#[test]
+fn a_redacted_report_keeps_no_name_or_message() {
+    let mut s = demo_session();
+    let plain = s.report(&demo_options()).unwrap();
+    assert!(plain.html.contains("you went quiet"));
+    let r = s
+        .report(&ReportOptions {
+            redact: true,
+            ..demo_options()
+        })
+        .unwrap();
+    for out in [&r.html, &r.json] {
+        for secret in ["Sam", "Alex", "you went quiet", "sam.rivera"] {
+            assert!(!out.contains(secret), "{secret} survived redaction");
+        }
+    }
+    assert!(r.html.contains("Them"));
+}
