@@ -1485,7 +1485,7 @@ pub fn sources_section(r: &Report) -> Section {
         }
     }
     Section {
-        heading: "SOURCES".into(),
+        heading: "Sources".into(),
         tone: Tone::Normal,
         blocks,
     }
