@@ -646,6 +646,8 @@ pub fn replies(r: &Report) -> Option<String> {
         .iter()
         .find(|(s, _)| *s >= vmax)
         .map_or(2_592_000.0, |t| t.0);
+    // Replies slower than the last tick: one decade more, so the axis never has zero length.
+    let hi = if hi > lo { hi } else { lo * 10.0 };
     let px = |s: f64| {
         LEFT - 30.0
             + ((s.clamp(lo, hi).ln() - lo.ln()) / (hi.ln() - lo.ln()))
@@ -1146,11 +1148,14 @@ pub fn change(r: &Report, i: usize) -> Option<String> {
     }
     let mut levels: Vec<f64> = vec![all[0].before / scale];
     levels.extend(all.iter().map(|x| x.after / scale));
-    let vmax = pts
-        .iter()
-        .map(|p| p.1)
-        .chain(levels.iter().copied())
-        .fold(1e-9, f64::max);
+    let vmax = pts.iter().map(|p| p.1).chain(levels.iter().copied()).fold(
+        if share {
+            1.0
+        } else {
+            1.0f64.min(1.0 / scale.max(1.0))
+        },
+        f64::max,
+    );
     let (ticks, ymax) = if share {
         (vec![0.0, 0.5, 1.0], 1.0)
     } else {
