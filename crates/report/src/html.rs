@@ -279,8 +279,9 @@ table.data{border-collapse:collapse;width:100%;font-size:.92em;margin:10px 0;fon
 .data td::before{content:attr(data-label);color:var(--muted);text-align:left}}\
 footer{color:var(--muted);font-size:.88em;margin:24px 4px}\
 @media print{:root{--bg:#fff;--card:#fff}body{font-size:11pt}main{max-width:none;padding:0}\
-section,figure,details{break-inside:avoid}section{border-color:#999}details{border:0;padding:0}\
-summary{min-height:0}footer{margin-top:12px}}";
+figure,.ev li,tr{break-inside:avoid}h2{break-after:avoid}section{border-color:#999}details{border:0;padding:0}\
+summary{min-height:0}footer{margin-top:12px}}\
+@media print{details::details-content{content-visibility:visible;display:block}}";
 
 #[cfg(test)]
 mod tests {
