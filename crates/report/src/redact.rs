@@ -141,6 +141,16 @@ pub fn redact(r: &Report) -> Report {
             s.explanation = crate::words::stepback_sentences(s, THEM, &end);
         }
     }
+    // Import notes can name a file or a chat ("WhatsApp Chat with Sam.txt: …"): said without.
+    o.notes = match r.notes.len() {
+        0 => Vec::new(),
+        n => vec![format!(
+            "{} about the export {} left out of this shared report, because such notes can \
+             name files or chats",
+            crate::fmt::count(n as u64, "note", "notes"),
+            if n == 1 { "is" } else { "are" }
+        )],
+    };
     if let Some(p) = &mut o.person {
         p.id = "redacted".into();
         p.name = THEM.into();

@@ -355,6 +355,7 @@ pub fn monthly(r: &Report) -> Option<String> {
     }
     // X ticks: month names, the year under the first month and each January.
     let every = n.div_ceil(9).max(1);
+    let mut year_shown = "";
     for (i, m) in r.monthly.iter().enumerate() {
         if i % every != 0 {
             continue;
@@ -371,8 +372,9 @@ pub fn monthly(r: &Report) -> Option<String> {
             "tick",
             month_name(mo),
         );
-        if i == 0 || mo == 1 {
+        if yr != year_shown {
             text(&mut o, x(i as f64), bottom + 34.0, "middle", "tick", yr);
+            year_shown = yr;
         }
     }
     text(&mut o, W / 2.0, h - 4.0, "middle", "axis", "month");
