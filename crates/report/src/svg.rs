@@ -280,7 +280,6 @@ pub fn monthly(r: &Report) -> Option<String> {
         );
         text(&mut o, LEFT - 6.0, y(v) + 5.0, "end", "tick", &pct(v));
     }
-    text(&mut o, LEFT + 4.0, y(0.5) - 5.0, "start", "tick", "even");
     // The band, as one shape per run of consecutive months with a figure.
     let mut runs: Vec<Vec<(usize, &crate::json::Share)>> = Vec::new();
     for &(i, s) in &pts {
@@ -614,6 +613,18 @@ const LOG_TICKS: [(f64, &str); 8] = [
     (2_592_000.0, "1 month"),
 ];
 
+/// Round values between [`LOG_TICKS`], labelled when the axis spans only a few of those.
+const MORE_TICKS: [(f64, &str); 8] = [
+    (30.0, "30 s"),
+    (180.0, "3 min"),
+    (1800.0, "30 min"),
+    (10_800.0, "3 h"),
+    (43_200.0, "12 h"),
+    (259_200.0, "3 days"),
+    (1_209_600.0, "2 weeks"),
+    (7_776_000.0, "3 months"),
+];
+
 /// Reply times per person: the middle half of replies as a bar, the typical reply marked, each
 /// month's typical reply as a small dot, on a log-time axis.
 pub fn replies(r: &Report) -> Option<String> {
@@ -666,7 +677,21 @@ pub fn replies(r: &Report) -> Option<String> {
         "For each person a bar spans the middle half of their replies; the mark inside is the \
          typical reply. The hidden table below gives the numbers.",
     );
-    for (s, label) in LOG_TICKS.iter().filter(|(s, _)| *s >= lo && *s <= hi) {
+    let mut ticks: Vec<(f64, &str)> = LOG_TICKS
+        .iter()
+        .copied()
+        .filter(|(s, _)| *s >= lo && *s <= hi)
+        .collect();
+    if ticks.len() < 4 {
+        // A narrow range: the round values in between too.
+        ticks.extend(
+            MORE_TICKS
+                .iter()
+                .copied()
+                .filter(|(s, _)| *s > lo && *s < hi),
+        );
+    }
+    for (s, label) in &ticks {
         line(&mut o, px(*s), top, px(*s), bottom, "grid");
         text(&mut o, px(*s), bottom + 18.0, "middle", "tick", label);
     }
@@ -735,7 +760,7 @@ pub fn replies(r: &Report) -> Option<String> {
         h - 6.0,
         "middle",
         "axis",
-        "time until the reply (each step ≈ ten times longer)",
+        "time until the reply",
     );
     o.push_str("</svg>");
     Some(
@@ -743,7 +768,8 @@ pub fn replies(r: &Report) -> Option<String> {
             svg: o,
             caption: "Each bar covers the middle half of that person's replies: a quarter came \
                       sooner, a quarter later. The mark is the typical reply; small dots are \
-                      each month's typical reply. Further right means slower."
+                      each month's typical reply. Further right means slower; the scale is \
+                      stretched at the short end so minutes and days fit on one line."
                 .into(),
             table: Some(table),
         }

@@ -524,6 +524,10 @@ fn if_quiet(r: &Report, them: &str) -> Section {
     match f.partner_reach_out_median_hours {
         Some(m) => {
             let range = match (f.ci95_hours, f.ci95_lower_hours) {
+                // "between 2.1 days and 2.1 days": a narrow interval rounds to one value.
+                (Some([lo, hi]), _) if human(lo * 3600.0) == human(hi * 3600.0) => {
+                    "; the data pins this down closely".to_string()
+                }
                 (Some([lo, hi]), _) => format!(
                     "; probably between {} and {}",
                     human(lo * 3600.0),
