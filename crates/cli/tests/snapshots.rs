@@ -376,7 +376,7 @@ fn the_demo_page_is_self_contained_and_its_charts_are_readable() {
     assert!(page.contains("<bdi>Feb 2026</bdi>"));
     assert!(!page.contains(" h, ") && !page.contains(">32.5 h<"));
     // Phone first: tables reflow into cards, long words wrap.
-    assert!(page.contains("@media (max-width:640px)"));
+    assert!(page.contains("@media (max-width:760px)"));
     assert!(page.contains("overflow-wrap:anywhere"));
     assert!(page.contains("prefers-color-scheme:dark") && page.contains("@media print"));
 }

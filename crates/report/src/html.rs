@@ -269,8 +269,9 @@ summary{cursor:pointer;font-weight:600;padding:10px 0;min-height:44px}.count{col
 .more{color:var(--muted)}q{quotes:'“' '”' '‘' '’'}\
 table.data{border-collapse:collapse;width:100%;font-size:.92em;margin:10px 0;font-variant-numeric:tabular-nums}\
 .data th,.data td{padding:5px 8px;border-bottom:1px solid var(--line);text-align:left;vertical-align:top}\
-.data thead th{color:var(--muted);font-weight:600}\
-@media (max-width:640px){body{font-size:16px}main{padding:12px 10px}section{padding:14px 12px;border-radius:12px}\
+.data thead th{color:var(--muted);font-weight:600;overflow-wrap:normal}\
+.data tbody th{min-width:7em}@media (min-width:761px){.data td{white-space:nowrap}}\
+@media (max-width:760px){body{font-size:16px}main{padding:12px 10px}section{padding:14px 12px;border-radius:12px}\
 .data thead{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);clip-path:inset(50%)}\
 .data,.data tbody,.data tr,.data th,.data td{display:block;width:100%}\
 .data tr{border:1px solid var(--line);border-radius:10px;margin:0 0 8px;padding:6px 10px}\

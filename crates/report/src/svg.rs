@@ -251,7 +251,7 @@ pub fn monthly(r: &Report) -> Option<String> {
         return None;
     }
     let n = r.monthly.len();
-    let (h, top, bottom) = (262.0, 30.0, 212.0);
+    let (h, top, bottom) = (276.0, 30.0, 212.0);
     let pw = W - LEFT - RIGHT;
     let step = pw / n as f64;
     let x = |i: f64| LEFT + (i + 0.5) * step;
