@@ -144,6 +144,10 @@ pub struct ReportArgs {
     /// Also write a self-contained HTML report to FILE.
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
+    /// Safe to share: names become "You" and "Them", handles and message texts are left out
+    /// (evidence shows only dates), in the text, HTML and JSON alike.
+    #[arg(long)]
+    pub redact: bool,
     /// Start date of a step-back (YYYY-MM-DD, local midnight); overrides a stored plan.
     #[arg(long, value_name = "DATE")]
     pub stepback: Option<String>,

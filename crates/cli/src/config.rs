@@ -97,6 +97,8 @@ pub enum Target {
 pub struct Output {
     pub json: bool,
     pub html: Option<PathBuf>,
+    /// `--redact`: no names, handles or message texts in any output.
+    pub redact: bool,
 }
 
 /// The data end the user asked for.
@@ -250,6 +252,7 @@ pub fn settings(cli: Cli) -> Result<Settings> {
             output: Output {
                 json: a.json,
                 html: a.html,
+                redact: false,
             },
         }),
     })
@@ -330,6 +333,7 @@ pub fn report(a: args::ReportArgs) -> Result<ReportSettings> {
         output: Output {
             json: a.json,
             html: a.html,
+            redact: a.redact,
         },
     })
 }

@@ -231,6 +231,7 @@ pub fn status(s: PlanStatusSettings) -> Result<()> {
             &Output {
                 json: true,
                 html: None,
+                redact: false,
             },
             &r,
         );

@@ -490,7 +490,11 @@ fn overlapped(
 pub fn render(output: &Output, report: &Report) -> Result<()> {
     // The same bytes as the `Render` implementations give, from the wire report with the
     // person's additions.
-    let wire = report.wire();
+    let wire = if output.redact {
+        walkaway_report::redact::redact(&report.wire())
+    } else {
+        report.wire()
+    };
     let mut out = std::io::stdout().lock();
     if output.json {
         serde_json::to_writer_pretty(&mut out, &wire)?;

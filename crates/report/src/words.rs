@@ -48,6 +48,16 @@ pub enum Chart {
     Balance,
     Forecast,
     Monthly,
+    /// Reply times per person, as distributions.
+    Replies,
+    /// Messages per hour of the week.
+    HourOfWeek,
+    /// The step-back on one time line.
+    Stepback,
+    /// Which source of a merged person has data when.
+    Coverage,
+    /// The change point `r.changes[i]` on its weekly series.
+    Change(usize),
 }
 
 /// One block of a section.
@@ -100,7 +110,7 @@ pub struct DataEnd {
 }
 
 impl DataEnd {
-    fn from_report(r: &Report) -> DataEnd {
+    pub fn from_report(r: &Report) -> DataEnd {
         let source = match r.parameters.as_of_source.as_str() {
             "as_of_flag" => AsOfSource::AsOfFlag,
             "export" => AsOfSource::Export,
@@ -229,9 +239,13 @@ pub fn document(r: &Report) -> Doc {
     let mut intro = Vec::new();
     if two {
         intro.push(Block::Text(format!(
-            "{}: you ({}) {}, {them} {}.",
+            "{}: you{} {}, {them} {}.",
             count(r.messages.total, "message", "messages"),
-            r.me,
+            if r.me == crate::redact::YOU {
+                String::new()
+            } else {
+                format!(" ({})", r.me)
+            },
             thousands(r.messages.by.get(&r.me).copied().unwrap_or(0)),
             thousands(r.messages.by.get(&them).copied().unwrap_or(0)),
         )));
@@ -406,6 +420,7 @@ fn two_sided(r: &Report, them: &str) -> Section {
             walkaway_analysis::minimum::REPLIES
         ),
     }));
+    b.push(Block::Chart(Chart::Replies));
     let rate = |name: &str| r.replies.get(name).and_then(|x| x.reply_rate);
     match (rate(&r.me), rate(them)) {
         (Some(mine), Some(theirs)) => b.push(Block::Text(format!(
@@ -509,6 +524,10 @@ fn if_quiet(r: &Report, them: &str) -> Section {
     match f.partner_reach_out_median_hours {
         Some(m) => {
             let range = match (f.ci95_hours, f.ci95_lower_hours) {
+                // "between 2.1 days and 2.1 days": a narrow interval rounds to one value.
+                (Some([lo, hi]), _) if human(lo * 3600.0) == human(hi * 3600.0) => {
+                    "; the data pins this down closely".to_string()
+                }
                 (Some([lo, hi]), _) => format!(
                     "; probably between {} and {}",
                     human(lo * 3600.0),
@@ -863,6 +882,7 @@ fn stepback_section(r: &Report, s: &Stepback, them: &str, end: &DataEnd) -> Sect
             }
         })
         .collect();
+    b.push(Block::Chart(Chart::Stepback));
     if !items.is_empty() {
         b.push(evidence("The breaches:".into(), items));
     }
@@ -1112,6 +1132,7 @@ fn months(r: &Report) -> Option<Section> {
         blocks.push(Block::Chart(Chart::Monthly));
     }
     blocks.push(Block::Table { head, rows });
+    blocks.push(Block::Chart(Chart::HourOfWeek));
     if two && r.monthly.iter().any(|m| m.null_reason.is_some()) {
         blocks.push(Block::Note(format!(
             "\"-\" means too little data that month for the figure (fewer than {} \
@@ -1133,7 +1154,7 @@ fn changes(r: &Report) -> Option<Section> {
     }
     let them = r.partner.as_deref().unwrap_or("they");
     let mut b = Vec::new();
-    for c in &r.changes {
+    for (i, c) in r.changes.iter().enumerate() {
         let (what, from, to) = match c.series.as_str() {
             "opening_share" => (
                 "the share of conversations you started".to_string(),
@@ -1165,6 +1186,7 @@ fn changes(r: &Report) -> Option<Section> {
             "Around the week of {}: {what} went from {from} to {to}.",
             day(&c.week)
         )));
+        b.push(Block::Chart(Chart::Change(i)));
     }
     b.push(Block::Note(
         "These are the largest shifts found automatically; treat them as hints, not proof.".into(),
@@ -1425,7 +1447,10 @@ pub fn sources_section(r: &Report) -> Section {
             )
         })
         .collect();
-    let mut blocks = vec![Block::Text(format!("Sources: {}.", parts.join(", ")))];
+    let mut blocks = vec![
+        Block::Text(format!("Sources: {}.", parts.join(", "))),
+        Block::Chart(Chart::Coverage),
+    ];
     if let Some(p) = &r.person
         && p.handles.len() > 1
     {
@@ -1464,7 +1489,7 @@ pub fn sources_section(r: &Report) -> Section {
         }
     }
     Section {
-        heading: "SOURCES".into(),
+        heading: "Sources".into(),
         tone: Tone::Normal,
         blocks,
     }

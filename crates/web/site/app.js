@@ -337,6 +337,7 @@
       instagram: account ? [account] : [],
       today: localToday(),
       merge: merges(c, c.me !== null && c.me !== undefined ? c.people[c.me] : (me ? me.value : null)),
+      redact: $('redact').checked,
     };
   }
 

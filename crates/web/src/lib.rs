@@ -113,6 +113,9 @@ pub struct ReportOptions {
     pub instagram: Vec<String>,
     /// The user's today (YYYY-MM-DD), from the browser; bounds `as_of`.
     pub today: Option<String>,
+    /// Safe to share: no names, handles or message texts in the HTML and JSON (as the
+    /// command line's `--redact`).
+    pub redact: bool,
     /// Other two-person chats with the same person, in other apps, to merge with `chat` (the
     /// user confirmed them): one timeline, messages seen in two apps counted once, silences
     /// where one app has no data marked as possibly missing data, as `walkaway report PERSON`.
@@ -213,7 +216,11 @@ impl Session {
             as_of_source: settled.as_of_source,
             notes: &loaded.notes,
         };
-        Ok(rendered(walkaway_report::to_wire(&input), settled.notes))
+        Ok(rendered(
+            walkaway_report::to_wire(&input),
+            o.redact,
+            settled.notes,
+        ))
     }
 
     /// The report on one person: `o.chat` and the chats of `o.merge` merged into one timeline
@@ -362,7 +369,7 @@ impl Session {
             &settled.cfg,
             &analysis,
         );
-        Ok(rendered(wire, settled.notes))
+        Ok(rendered(wire, o.redact, settled.notes))
     }
 
     fn load(&mut self, tz: &str) -> Result<&Read, String> {
@@ -381,8 +388,14 @@ impl Session {
     }
 }
 
-/// The report in both shapes from the wire report, exactly as the command line prints them.
-fn rendered(wire: walkaway_report::json::Report, notes: Vec<String>) -> Report {
+/// The report in both shapes from the wire report, exactly as the command line prints them
+/// (`redact`: as `--redact` prints them).
+fn rendered(wire: walkaway_report::json::Report, redact: bool, notes: Vec<String>) -> Report {
+    let wire = if redact {
+        walkaway_report::redact::redact(&wire)
+    } else {
+        wire
+    };
     let mut json = serde_json::to_string_pretty(&wire).unwrap_or_default();
     json.push('\n');
     Report {

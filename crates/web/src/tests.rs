@@ -301,6 +301,18 @@ fn suggests_one_person_across_apps_and_merges_only_when_asked() {
         .collect();
     assert_eq!(sources, ["whatsapp", "csv"]);
     assert!(r.html.contains("CSV") && r.html.contains("WhatsApp"));
+    // Redacted, the merged report keeps no name, handle or text either.
+    let hidden = s
+        .report(&ReportOptions {
+            redact: true,
+            ..merged.clone()
+        })
+        .unwrap();
+    for out in [&hidden.html, &hidden.json] {
+        for secret in ["Sam", "Alex", "+15550001111", "long time", "free tonight"] {
+            assert!(!out.contains(secret), "{secret} survived redaction");
+        }
+    }
 
     // A group or a chat that is not there is refused in words.
     let bad = ReportOptions {
@@ -313,4 +325,23 @@ fn suggests_one_person_across_apps_and_merges_only_when_asked() {
         }
     };
     assert!(s.report(&bad).unwrap_err().contains("no chat number 9"));
+}
+
+#[test]
+fn a_redacted_report_keeps_no_name_or_message() {
+    let mut s = demo_session();
+    let plain = s.report(&demo_options()).unwrap();
+    assert!(plain.html.contains("you went quiet"));
+    let r = s
+        .report(&ReportOptions {
+            redact: true,
+            ..demo_options()
+        })
+        .unwrap();
+    for out in [&r.html, &r.json] {
+        for secret in ["Sam", "Alex", "you went quiet", "sam.rivera"] {
+            assert!(!out.contains(secret), "{secret} survived redaction");
+        }
+    }
+    assert!(r.html.contains("Them"));
 }
