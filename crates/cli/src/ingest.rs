@@ -251,6 +251,11 @@ pub fn human_bytes(b: u64) -> String {
 /// The exports behind a path: a file is itself; an Instagram activity folder is itself (the
 /// importer walks it); any other folder stands for the exports directly inside it (chat
 /// .txt/.zip/.json files and activity folders), so `walkaway import ~/Downloads/exports` works.
+/// The extensions of the files a folder's exports come in: WhatsApp and LINE .txt, zips,
+/// Telegram/Meta/Discord/Google .json, SMS Backup & Restore .xml (messages and call log), .csv,
+/// iMessage's chat.db (and Signal's chat.md, by name).
+const EXPORT_EXTENSIONS: [&str; 6] = ["txt", "zip", "json", "xml", "csv", "db"];
+
 pub fn expand_target(path: &Path) -> Result<Vec<PathBuf>> {
     if !path.is_dir() || looks_like_instagram_folder(path) {
         return Ok(vec![path.to_path_buf()]);
@@ -261,15 +266,21 @@ pub fn expand_target(path: &Path) -> Result<Vec<PathBuf>> {
         .filter(|p| {
             p.is_dir()
                 || p.extension().is_some_and(|x| {
+                    // Which files of a folder to try; each is then recognised by its content.
                     let x = x.to_string_lossy().to_lowercase();
-                    x == "txt" || x == "zip" || x == "json"
+                    EXPORT_EXTENSIONS.contains(&x.as_str())
                 })
+                // Signal's export (signal-export) is chat.md; other .md files are notes.
+                || p
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("chat.md"))
         })
         .collect();
     entries.sort();
     if entries.is_empty() {
         bail!(
-            "{}: no exports (.txt, .zip, .json or Instagram folders) in this folder",
+            "{}: no exports (.txt, .zip, .json, .xml, .csv, .db, chat.md or Instagram \
+             folders) in this folder",
             path.display()
         );
     }

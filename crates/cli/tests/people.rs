@@ -321,3 +321,60 @@ fn whatsapp_sms_and_the_call_log_are_one_person() {
     );
     assert_eq!(r["messages"]["total"], 8);
 }
+
+/// A phone's "SMS Backup & Restore" folder: the messages and the call log side by side, given
+/// as the folder; a README in the folder is not an export and is not tried.
+#[test]
+fn an_sms_backup_folder_imports_messages_and_calls_and_forget_removes_them() {
+    let env = Env::new();
+    let dir = env.dir.path().join("SMSBackup");
+    std::fs::create_dir(&dir).unwrap();
+    std::fs::write(
+        dir.join("sms-20260101.xml"),
+        r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="3">
+  <sms protocol="0" address="+15550001111" date="1767261600000" type="1" body="hey are you up" read="1" status="-1" contact_name="Sam" />
+  <sms protocol="0" address="+15550001111" date="1767261660000" type="2" body="yes" read="1" status="-1" contact_name="Sam" />
+  <sms protocol="0" address="+15550001111" date="1767265200000" type="1" body="call me" read="1" status="-1" contact_name="Sam" />
+</smses>
+"#,
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("calls-20260101.xml"),
+        r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<calls count="2">
+  <call number="+15550001111" duration="0" date="1767265300000" type="3" contact_name="Sam" />
+  <call number="+15550001111" duration="120" date="1767265400000" type="1" contact_name="Sam" />
+</calls>
+"#,
+    )
+    .unwrap();
+    std::fs::write(dir.join("README.md"), "# my backups\n").unwrap();
+    let out = env
+        .cmd()
+        .args(["import", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("README"), "{stderr}");
+    let report = env.json(&["report", "Sam", "--json"]);
+    assert_eq!(report["messages"]["total"], 3, "{report}");
+    assert_eq!(report["calls"]["has_call_data"], true);
+    assert_eq!(report["calls"]["by"]["Sam"]["placed"], 2);
+
+    // Shown, not deleted, without --yes; deleted with it.
+    let shown = env.ok(&["forget", "Sam"]);
+    assert!(shown.contains("Nothing was deleted"), "{shown}");
+    assert_eq!(
+        env.json(&["report", "Sam", "--json"])["messages"]["total"],
+        3
+    );
+    let done = env.ok(&["forget", "Sam", "--yes"]);
+    assert!(done.contains("forgot Sam"), "{done}");
+    let err = env.usage_error(&["forget", "Sam"]);
+    assert!(err.contains("no chat or person"), "{err}");
+    let db = std::fs::read(env.dir.path().join("w.db")).unwrap();
+    assert!(!db.windows(14).any(|w| w == b"hey are you up"));
+}
