@@ -607,7 +607,58 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
                 .map_err(|e| e.replace(&format!("{key}.zip"), key.trim_end_matches('/'))),
         };
         let name = key.trim_end_matches('/').to_owned();
+        let holds_something =
+            |i: &Imported| !i.parsed.chats.is_empty() || !i.parsed.activity.is_empty();
         match result {
+            Ok(imported) if holds_something(&imported) || !key.ends_with('/') => {
+                add(&mut out, &name, imported, &opts.tz)
+            }
+            // A folder that is not one export (Meta's, Telegram's, a WhatsApp zip's content)
+            // may hold several: a phone's SMS backup and call log, chats as CSV, ... Its
+            // files are read one by one, as the command line reads a folder.
+            failed if key.ends_with('/') => {
+                let mut any = false;
+                let mut errors = Vec::new();
+                for f in group {
+                    if !is_export_name(&f.name) {
+                        continue;
+                    }
+                    match walkaway_import::read_bytes(&f.name, &f.bytes, opts) {
+                        Ok(mut i) if holds_something(&i) => {
+                            if i.modified.is_none() {
+                                i.modified = f.modified;
+                            }
+                            any = true;
+                            add(&mut out, &f.name, i, &opts.tz);
+                        }
+                        Ok(_) => {}
+                        Err(e) => errors.push((f.name.clone(), e.to_string())),
+                    }
+                }
+                if !any {
+                    let error = match failed {
+                        Ok(_) => format!("{name}: no chat or activity found in this folder"),
+                        Err(e) => e,
+                    };
+                    out.found.files.push(FileFound {
+                        name,
+                        format: None,
+                        chats: 0,
+                        activity: 0,
+                        error: Some(error),
+                    });
+                } else {
+                    for (file, error) in errors {
+                        out.found.files.push(FileFound {
+                            name: file,
+                            format: None,
+                            chats: 0,
+                            activity: 0,
+                            error: Some(error),
+                        });
+                    }
+                }
+            }
             Ok(imported) => add(&mut out, &name, imported, &opts.tz),
             Err(error) => out.found.files.push(FileFound {
                 name,
@@ -630,6 +681,18 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
     out.found.instagram_accounts = accounts;
     out.found.suggestions = suggest(&out.found.chats, &out.chats);
     out
+}
+
+/// Whether a file of a folder is worth trying on its own: the kinds of files exports come in
+/// (the command line's rule for a folder's files), never photos or notes.
+fn is_export_name(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or(path);
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    file.eq_ignore_ascii_case("chat.md")
+        || matches!(
+            ext.as_deref(),
+            Some("txt" | "zip" | "json" | "xml" | "csv" | "db")
+        )
 }
 
 /// A stored (uncompressed) zip of a folder's files, named by their paths inside the folder.

@@ -345,3 +345,48 @@ fn a_redacted_report_keeps_no_name_or_message() {
     }
     assert!(r.html.contains("Them"));
 }
+
+/// A phone's SMS backup folder dropped whole: messages and call log are read file by file,
+/// and a photo beside them is neither read nor reported.
+#[test]
+fn a_folder_of_several_exports_is_read_file_by_file() {
+    let mut s = Session::new();
+    let sms = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="2">
+  <sms protocol="0" address="+15550001111" date="1767261600000" type="1" body="hey" read="1" status="-1" contact_name="Sam" />
+  <sms protocol="0" address="+15550001111" date="1767261660000" type="2" body="yes" read="1" status="-1" contact_name="Sam" />
+</smses>
+"#;
+    let calls = r#"<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<calls count="1">
+  <call number="+15550001111" duration="0" date="1767265300000" type="3" contact_name="Sam" />
+</calls>
+"#;
+    for (name, bytes) in [
+        ("SMSBackup/sms-1.xml", sms.as_bytes()),
+        ("SMSBackup/calls-1.xml", calls.as_bytes()),
+        ("SMSBackup/photo.jpg", &[0xFF, 0xD8, 0xFF, 0xE0][..]),
+    ] {
+        s.add(FileIn {
+            name: name.to_owned(),
+            bytes: bytes.to_vec(),
+            modified: None,
+        });
+    }
+    let found = s.inspect("UTC").unwrap();
+    let formats: Vec<_> = found
+        .files
+        .iter()
+        .map(|f| (f.name.as_str(), f.format))
+        .collect();
+    assert_eq!(
+        formats,
+        [
+            ("SMSBackup/sms-1.xml", Some("sms-xml")),
+            ("SMSBackup/calls-1.xml", Some("sms-calls-xml"))
+        ],
+        "{:?}",
+        found.files
+    );
+    assert_eq!(found.chats.len(), 2);
+}
