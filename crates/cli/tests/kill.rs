@@ -144,7 +144,7 @@ fn sigkill_during_import_never_corrupts_or_leaves_half_a_chat() {
                 drop(store);
                 Store::open(&db)
                     .unwrap()
-                    .forget(&[c.id.clone()], None)
+                    .forget(std::slice::from_ref(&c.id), None)
                     .unwrap();
             }
         }
