@@ -241,6 +241,95 @@ try {
     check(w[0] <= w[1] + 1, `the ${name} HTML report has no sideways scroll at 390 px (${w[0]} px in ${w[1]} px)`);
     if (name === 'demo') await filePage.screenshot({ path: join(out, 'report-390.png'), fullPage: true });
   }
+  // The XSS corpus in every format the page can be handed as one file: names and messages that
+  // are markup, script URLs, SVG, CSS breakers, right-to-left overrides and very long names.
+  const payloads = [
+    '<script>window.__ran=11</script>',
+    '<img src=x onerror="window.__ran=12">',
+    '"><svg onload="window.__ran=13">',
+    'javascript:window.__ran=14',
+    '</style><style>body{display:none}</style>',
+    '\u202Egnp.exe\u202C <iframe src="javascript:window.__ran=15">',
+    '<a href="javascript:window.__ran=16">tap</a>',
+    'W'.repeat(3000),
+  ];
+  const evilName = '<img src=x onerror="window.__ran=17">Eve';
+  const jsonText = (t) => JSON.stringify(t);
+  const t0 = 1767261600; // 2026-01-01
+  const xss = {
+    'xss-telegram.json': JSON.stringify({
+      name: evilName, type: 'personal_chat', id: 77,
+      messages: payloads.flatMap((p, i) => [
+        { id: 2 * i + 1, type: 'message', date_unixtime: String(t0 + 600 * i), from: evilName, from_id: 'user77', text: p },
+        { id: 2 * i + 2, type: 'message', date_unixtime: String(t0 + 600 * i + 60), from: 'Ben', from_id: 'user1', text: 'ok ' + p },
+      ]),
+    }),
+    'xss.csv': 'timestamp,sender,text,is_me\n' + payloads.flatMap((p, i) => [
+      `${new Date((t0 + 600 * i) * 1000).toISOString()},${jsonText(evilName).replace(/\\"/g, '""')},${jsonText(p).replace(/\\"/g, '""')},false`,
+      `${new Date((t0 + 600 * i + 60) * 1000).toISOString()},Ben,${jsonText('re ' + p).replace(/\\"/g, '""')},true`,
+    ]).join('\n') + '\n',
+    'xss-sms.xml': '<?xml version="1.0" encoding="UTF-8" standalone="yes" ?>\n<smses count="16">\n' +
+      payloads.flatMap((p, i) => [1, 2].map((type) =>
+        `<sms protocol="0" address="+15550009999" date="${(t0 + 600 * i + 60 * type) * 1000}" type="${type}" body="${p.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;')}" read="1" status="-1" contact_name="${evilName.replace(/</g, '&lt;').replace(/"/g, '&quot;')}" />`)).join('\n') +
+      '\n</smses>\n',
+    'xss-discord.json': JSON.stringify({
+      guild: { id: '0', name: 'Direct Messages' },
+      channel: { id: '9', type: 'DirectTextChat', category: 'Private', name: evilName },
+      messages: payloads.flatMap((p, i) => [
+        { id: String(2 * i + 1), type: 'Default', timestamp: new Date((t0 + 600 * i) * 1000).toISOString(), content: p, author: { id: '7', name: 'eve', nickname: evilName } },
+        { id: String(2 * i + 2), type: 'Default', timestamp: new Date((t0 + 600 * i + 60) * 1000).toISOString(), content: 'ok', author: { id: '1', name: 'Ben', nickname: 'Ben' } },
+      ]),
+    }),
+  };
+  for (const [file, text] of Object.entries(xss)) {
+    const path = join(tmp, file);
+    writeFileSync(path, text);
+    await page.click('#clear');
+    await page.setInputFiles('#files', [path]);
+    await page.waitForFunction(() => document.querySelectorAll('#found li').length === 1);
+    const listed = await page.locator('#found').innerText();
+    if (/could not|not a supported|error/i.test(listed) || !(await page.locator('#ask').isVisible())) {
+      check(false, `${file}: the hostile export is read (${listed.slice(0, 200)})`);
+      continue;
+    }
+    if (await page.locator('#me-field').isVisible()) {
+      await page.locator('#me-options input').filter({ hasNot: page.locator('xx') }).last().check();
+      const ben = page.locator('#me-options input[value="Ben"]');
+      if (await ben.count()) await ben.check();
+    }
+    await page.fill('#asof', '');
+    await page.evaluate(() => document.getElementById('save-json').setAttribute('href', '#'));
+    await page.click('#go');
+    await page.waitForFunction(() => (document.getElementById('save-json').getAttribute('href') || '').length > 30 ||
+      (document.getElementById('error').textContent || '').length > 0);
+    const err = await page.textContent('#error');
+    const shown = await frame.locator('body').innerText().catch(() => '');
+    const ranPage = await page.evaluate(() => window.__ran || 0);
+    const ranFrame = await page.evaluate(() => document.getElementById('report').contentWindow.__ran || 0);
+    const w = await page.evaluate(() => {
+      const d = document.getElementById('report').contentDocument;
+      return [d.documentElement.scrollWidth, d.documentElement.clientWidth];
+    });
+    check(!err && ranPage === 0 && ranFrame === 0 && shown.includes('Eve') && w[0] <= w[1] + 1,
+      `${file}: markup in names and messages is shown as text and never runs${err ? ' (error: ' + err + ')' : ''}`);
+    // The same export through the command line's HTML report.
+    const cliHtml = join(tmp, file + '.html');
+    try {
+      // SMS knows which rows are the user's; the others are told.
+      const me = file.includes('sms') ? [] : ['--me', 'Ben'];
+      execFileSync(bin, ['report', path, '--tz', 'UTC', ...me, '--html', cliHtml], { env: { ...env, WALKAWAY_DB: join(tmp, file + '.db') }, stdio: 'ignore' });
+    } catch (e) {
+      check(false, `${file}: walkaway report --html ran (${e.message.split('\n')[0]})`);
+      continue;
+    }
+    const xssPage = await fileContext.newPage();
+    await xssPage.goto('file://' + cliHtml);
+    const cliRan = await xssPage.evaluate(() => window.__ran || 0);
+    const cliText = await xssPage.locator('body').innerText();
+    check(cliRan === 0 && cliText.includes('Eve'), `${file}: the CLI's HTML report shows it as text and runs none of it`);
+    await xssPage.close();
+  }
+
   check(fileRequests.length === 0, `the HTML report requests nothing${fileRequests.length ? ': ' + fileRequests.join(', ') : ''}`);
 
   check(foreign.length === 0, `no request leaves the page's origin${foreign.length ? ': ' + foreign.join(', ') : ''}`);
