@@ -22,6 +22,7 @@ pub mod imessage;
 pub mod instagram;
 mod json;
 pub mod meta;
+mod recognise;
 pub mod signal;
 pub mod telegram;
 mod text;
@@ -146,6 +147,10 @@ pub enum ImportError {
         "{path} is not a supported export ({reason}); supported are whatsapp chat exports (.txt or .zip), telegram desktop json exports (result.json, one chat or the whole account), facebook messenger and instagram messages and instagram activity from meta's \"download your information\" in json (a .json file, the folder or the .zip), the messages database of a mac (~/Library/Messages/chat.db), discordchatexporter json, signal chats exported by signal-export (chat.md), google hangouts takeout (Hangouts.json), android \"sms backup & restore\" backups (sms-*.xml, calls-*.xml), line chat histories (.txt), and any chat as csv (docs/formats/csv.md)"
     )]
     UnknownFormat { path: String, reason: String },
+    /// A file recognised as something other than an export (a photo, a PDF, a Telegram
+    /// export in HTML, an encrypted backup): `what` says what it is and what to do.
+    #[error("{path} {what}")]
+    NotAnExport { path: String, what: String },
     #[error("{path} is not a readable zip archive: {reason}")]
     BadZip { path: String, reason: String },
     #[error("{path}: zip entry {entry} {reason}; refusing to unpack it")]
@@ -1246,6 +1251,12 @@ pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
         return Ok(done(parsed, backup.format()));
     }
     let mut diags = Vec::new();
+    if let Some(what) = recognise::recognise(name, bytes) {
+        return Err(ImportError::NotAnExport {
+            path: name.to_owned(),
+            what,
+        });
+    }
     let Some(text) = text_of(name, bytes, &mut diags) else {
         return Err(ImportError::UnknownFormat {
             path: name.to_owned(),
