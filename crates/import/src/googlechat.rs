@@ -49,7 +49,7 @@ pub fn sniff(bytes: &[u8]) -> bool {
 }
 
 pub fn read<R: Read>(name: &str, reader: R) -> std::io::Result<Parsed> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = serde_json::Deserializer::from_reader(crate::json::buffered(reader));
     run(name, &mut de)
 }
 
