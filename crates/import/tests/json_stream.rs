@@ -76,7 +76,8 @@ fn messenger_and_discord_records_larger_than_the_buffer() {
 /// records before it are kept and a Warning says where reading stopped.
 #[test]
 fn deep_nesting_past_the_buffer_stops_with_a_warning() {
-    let mut doc = String::from(r#"{"name": "Sam", "type": "personal_chat", "id": 1, "messages": ["#);
+    let mut doc =
+        String::from(r#"{"name": "Sam", "type": "personal_chat", "id": 1, "messages": ["#);
     for k in 0..2000 {
         doc.push_str(&format!(
             r#"{{"id": {k}, "type": "message", "date_unixtime": "{}", "from": "Sam", "from_id": "user1", "text": "message number {k}"}},"#,
@@ -97,7 +98,9 @@ fn deep_nesting_past_the_buffer_stops_with_a_warning() {
         .find(|d| d.message.contains("reading stopped"))
         .expect("a warning where reading stopped");
     assert!(
-        warning.message.contains("the 2000 message records before it were imported"),
+        warning
+            .message
+            .contains("the 2000 message records before it were imported"),
         "{}",
         warning.message
     );
