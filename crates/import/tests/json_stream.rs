@@ -105,3 +105,59 @@ fn deep_nesting_past_the_buffer_stops_with_a_warning() {
         warning.message
     );
 }
+
+/// Hangouts events are streamed one at a time once the conversation's people are known; a
+/// file listing `events` before `conversation` gives the same chat (its events are held).
+#[test]
+fn hangouts_events_before_or_after_the_people_read_the_same() {
+    let conv = r#""conversation": {"conversation": {"id": {"id": "c1"}, "type": "STICKY_ONE_TO_ONE",
+   "self_conversation_state": {"self_read_state": {"participant_id": {"gaia_id": "1"}}},
+   "participant_data": [{"id": {"gaia_id": "2"}, "fallback_name": "Ann"}, {"id": {"gaia_id": "1"}, "fallback_name": "Me Myself"}]}}"#;
+    let events = r#""events": [
+   {"sender_id": {"gaia_id": "2"}, "timestamp": "1600000000000000", "event_type": "REGULAR_CHAT_MESSAGE",
+    "chat_message": {"message_content": {"segment": [{"type": "TEXT", "text": "hi"}]}}},
+   {"sender_id": {"gaia_id": "1"}, "timestamp": "1600000060000000", "event_type": "HANGOUT_EVENT", "hangout_event": {"event_type": "START_HANGOUT"}},
+   {"sender_id": {"gaia_id": "2"}, "timestamp": "1600000090000000", "event_type": "HANGOUT_EVENT", "hangout_event": {"event_type": "END_HANGOUT", "hangout_duration_secs": "30"}},
+   {"sender_id": {"gaia_id": "1"}, "timestamp": "soon", "event_type": "REGULAR_CHAT_MESSAGE"}]"#;
+    let after = format!(r#"{{"conversations": [{{{conv}, {events}}}, 7]}}"#);
+    let before = format!(r#"{{"conversations": [{{{events}, {conv}}}, 7]}}"#);
+    let a = streamed_and_in_memory("Hangouts.json", after.as_bytes());
+    let b = streamed_and_in_memory("Hangouts.json", before.as_bytes());
+    assert_eq!(a.parsed.chats, b.parsed.chats);
+    let tail = |i: &Imported| -> Vec<String> {
+        i.parsed
+            .diagnostics
+            .iter()
+            .map(|d| {
+                d.message
+                    .rsplit("Hangouts.json")
+                    .next()
+                    .unwrap_or("")
+                    .to_owned()
+            })
+            .collect()
+    };
+    assert_eq!(tail(&a), tail(&b));
+    let c = &a.parsed.chats[0];
+    assert_eq!(c.people, ["Ann", "Me Myself"]);
+    assert_eq!(c.me_hint, Some(1));
+    assert_eq!(c.events.len(), 2);
+    let diags: Vec<&str> = a
+        .parsed
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("conversation 1: record 4: has no usable timestamp")),
+        "{diags:?}"
+    );
+    assert!(
+        diags
+            .iter()
+            .any(|d| d.contains("conversation 2: is not a json object")),
+        "{diags:?}"
+    );
+}
