@@ -201,7 +201,7 @@ fn hangouts(n: u64, w: &mut impl Write) -> std::io::Result<Counts> {
                 )
             }
         };
-        write!(w, "{head}{body}        }}{sep}\n")?;
+        writeln!(w, "{head}{body}        }}{sep}")?;
     }
     write!(w, "      ]\n    }}\n  ]\n}}\n")?;
     Ok(c)

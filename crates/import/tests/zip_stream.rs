@@ -38,7 +38,11 @@ fn chat(bytes: usize) -> Vec<u8> {
     let mut x = 0x9E37_79B9_7F4A_7C15u64;
     while text.len() < bytes {
         let (d, h, m) = (1 + i / 1440 % 28, i / 60 % 24, i % 60);
-        let who = if i % 3 == 0 { "Ann" } else { "Ben Okafor" };
+        let who = if i.is_multiple_of(3) {
+            "Ann"
+        } else {
+            "Ben Okafor"
+        };
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
