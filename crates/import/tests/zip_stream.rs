@@ -214,3 +214,25 @@ fn a_utf16_chat_in_a_zip_reads_like_the_file() {
         assert_eq!(chat, plain.parsed.chats[0]);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+
+    /// Damage anywhere in a zipped chat (header, directory, packed data) never panics: the
+    /// import succeeds or fails with an error naming the zip.
+    #[test]
+    fn random_damage_never_panics(
+        edits in proptest::collection::vec((proptest::prelude::any::<usize>(), proptest::prelude::any::<u8>()), 1..8),
+    ) {
+        let text = chat(150_000);
+        let mut z = zip_of(&[("WhatsApp Chat with Ann.txt", &text)]);
+        for (at, b) in edits {
+            let i = at % z.len();
+            z[i] = b;
+        }
+        match read_bytes("damaged.zip", &z, &utc()) {
+            Ok(i) => proptest::prop_assert!(i.parsed.chats.len() <= 1),
+            Err(e) => proptest::prop_assert!(e.to_string().contains("damaged.zip"), "{}", e),
+        }
+    }
+}
