@@ -1,12 +1,19 @@
 //! Zip archives as exported by WhatsApp ("Export chat" → "Attach media") and Instagram.
 //!
 //! An export zip is user-supplied data: it may be truncated, fake, or a zip bomb. This module
-//! lists entries, skips the noise macOS adds (`__MACOSX/`, `._*` resource forks), and reads an
-//! entry only within caps: at most [`MAX_TOTAL`] bytes unpacked in all and a compression ratio
-//! of at most [`MAX_RATIO`] per entry, checked on the declared sizes *and* while reading (a
-//! lying header cannot push more bytes through than it declared).
+//! lists entries, skips the noise macOS adds (`__MACOSX/`, `._*` resource forks), and unpacks
+//! an entry only within caps: at most [`MAX_TOTAL`] bytes unpacked in all and a compression
+//! ratio of at most [`MAX_RATIO`] per entry, checked on the declared sizes before unpacking
+//! *and* on every read while unpacking (a lying header cannot push more bytes through than it
+//! declared). An entry is unpacked as a stream ([`Archive::unpack`]): the caller decides how
+//! much of it to hold.
+//!
+//! The archive itself is read in memory or in place from its file ([`Archive::open_file`]), so
+//! a zipped chat never needs its packed or its unpacked bytes in memory at once.
 
-use std::io::{Cursor, Read};
+use std::cell::Cell;
+use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::sync::{Arc, Mutex};
 
 use zip::ZipArchive;
 
@@ -23,7 +30,10 @@ const RATIO_MIN_SIZE: u64 = 64 << 10;
 pub(crate) struct Entry {
     pub index: usize,
     pub name: String,
+    /// Unpacked size, as the header declares it.
     pub size: u64,
+    /// Packed size, as the header declares it.
+    pub packed: u64,
     /// The entry's last-modified date as written (a local wall time without zone), when it is
     /// a real date: see [`Entry::modified_in`].
     pub modified: Option<zip::DateTime>,
@@ -74,11 +84,95 @@ pub(crate) enum EntryError {
     Bomb(String, String),
 }
 
+impl std::fmt::Display for EntryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryError::Bad(reason) => f.write_str(reason),
+            EntryError::Bomb(entry, what) => write!(f, "zip entry {entry} {what}"),
+        }
+    }
+}
+
+impl std::error::Error for EntryError {}
+
+impl EntryError {
+    /// The entry error a reader of `entry` failed with: the one an [`Unpacking`] raised (carried
+    /// inside the I/O error, through any decoding reader on top of it), else damage.
+    pub fn from_io(e: std::io::Error, entry: &str) -> EntryError {
+        match e.downcast::<EntryError>() {
+            Ok(mine) => mine,
+            Err(e) => EntryError::bad(entry, &e),
+        }
+    }
+
+    fn bad(entry: &str, e: &dyn std::fmt::Display) -> EntryError {
+        EntryError::Bad(format!("entry {entry}: {}", e.to_string().to_lowercase()))
+    }
+}
+
+/// The bytes of an archive: in memory, or a file read in place (each clone keeps its own
+/// position, so several entries can be read at once).
+#[derive(Clone)]
+pub(crate) enum Source<'a> {
+    Mem(Cursor<&'a [u8]>),
+    File {
+        file: Arc<Mutex<std::fs::File>>,
+        pos: u64,
+        len: u64,
+    },
+}
+
+impl Read for Source<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        match self {
+            Source::Mem(c) => c.read(buf),
+            Source::File { file, pos, .. } => {
+                let mut f = file
+                    .lock()
+                    .map_err(|_| std::io::Error::other("the archive's file lock is poisoned"))?;
+                f.seek(SeekFrom::Start(*pos))?;
+                let n = f.read(buf)?;
+                *pos += n as u64;
+                Ok(n)
+            }
+        }
+    }
+}
+
+impl Seek for Source<'_> {
+    fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
+        match self {
+            Source::Mem(c) => c.seek(to),
+            Source::File { pos, len, .. } => {
+                let next = match to {
+                    SeekFrom::Start(n) => Some(n),
+                    SeekFrom::End(d) => len.checked_add_signed(d),
+                    SeekFrom::Current(d) => pos.checked_add_signed(d),
+                };
+                let Some(next) = next else {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "seek before the start of the archive",
+                    ));
+                };
+                *pos = next;
+                Ok(next)
+            }
+        }
+    }
+}
+
+/// A zip archive opened over a [`Source`].
+pub(crate) type Zip<'a> = ZipArchive<Source<'a>>;
+
 pub(crate) struct Archive<'a> {
-    zip: ZipArchive<Cursor<&'a [u8]>>,
+    zip: Zip<'a>,
     /// Regular files, without directories and macOS metadata.
     pub entries: Vec<Entry>,
-    total: u64,
+    /// Bytes unpacked so far by all entries (an entry read twice counts once).
+    total: Cell<u64>,
+    /// The entry unpacked last and the total before it: reading it again starts from there.
+    last: Cell<Option<(usize, u64)>>,
 }
 
 /// True for macOS metadata that is never content.
@@ -91,9 +185,26 @@ fn is_noise(name: &str) -> bool {
 }
 
 impl<'a> Archive<'a> {
+    /// An archive held in memory.
     pub fn open(bytes: &'a [u8]) -> Result<Self, String> {
-        let mut zip =
-            ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string().to_lowercase())?;
+        Self::open_source(Source::Mem(Cursor::new(bytes)))
+    }
+
+    /// An archive read in place from its file: only the central directory is held.
+    pub fn open_file(file: std::fs::File) -> Result<Archive<'static>, String> {
+        let len = file
+            .metadata()
+            .map_err(|e| e.to_string().to_lowercase())?
+            .len();
+        Archive::open_source(Source::File {
+            file: Arc::new(Mutex::new(file)),
+            pos: 0,
+            len,
+        })
+    }
+
+    fn open_source(source: Source<'a>) -> Result<Self, String> {
+        let mut zip = ZipArchive::new(source).map_err(|e| e.to_string().to_lowercase())?;
         let mut entries = Vec::new();
         for index in 0..zip.len() {
             let f = zip
@@ -113,52 +224,82 @@ impl<'a> Archive<'a> {
                 index,
                 name,
                 size: f.size(),
+                packed: f.compressed_size(),
                 modified: real_date(f.last_modified()),
             });
         }
         Ok(Archive {
             zip,
             entries,
-            total: 0,
+            total: Cell::new(0),
+            last: Cell::new(None),
         })
     }
 
-    /// Reads one entry fully, within the caps.
-    pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, EntryError> {
+    /// Refuses an entry whose declared sizes break a cap, before anything is unpacked.
+    pub fn check(&self, entry: &Entry) -> Result<(), EntryError> {
         let bomb = |what: String| EntryError::Bomb(entry.name.clone(), what);
-        let f = self.zip.by_index(entry.index).map_err(|e| {
-            EntryError::Bad(format!(
-                "entry {}: {}",
-                entry.name,
-                e.to_string().to_lowercase()
-            ))
-        })?;
-        let size = f.size();
-        let packed = f.compressed_size().max(1);
+        let (size, packed) = (entry.size, entry.packed.max(1));
         if size >= RATIO_MIN_SIZE && size / packed > MAX_RATIO {
             return Err(bomb(format!(
                 "unpacks {size} bytes from {packed} (ratio above {MAX_RATIO})"
             )));
         }
-        if self.total.saturating_add(size) > MAX_TOTAL {
+        if self.base(entry).saturating_add(size) > MAX_TOTAL {
             return Err(bomb(format!(
                 "would take the unpacked total above {MAX_TOTAL} bytes"
             )));
         }
-        let mut out = Vec::with_capacity(usize::try_from(size.min(1 << 30)).unwrap_or(0));
-        f.take(size.saturating_add(1))
-            .read_to_end(&mut out)
-            .map_err(|e| {
-                EntryError::Bad(format!(
-                    "entry {}: {}",
-                    entry.name,
-                    e.to_string().to_lowercase()
-                ))
-            })?;
-        if out.len() as u64 > size {
-            return Err(bomb("holds more bytes than its header declares".to_owned()));
+        Ok(())
+    }
+
+    /// The unpacked total before `entry`: the total so far, or, when `entry` is being read
+    /// again, the total before its first reading.
+    fn base(&self, entry: &Entry) -> u64 {
+        match self.last.get() {
+            Some((index, base)) if index == entry.index => base,
+            _ => self.total.get(),
         }
-        self.total += out.len() as u64;
+    }
+
+    /// A handle on the archive that can unpack one entry while others are read (cheap: the
+    /// directory is shared).
+    pub fn fork(&self) -> Zip<'a> {
+        self.zip.clone()
+    }
+
+    /// Unpacks an entry as a stream from `zip` (a [`fork`](Self::fork) of this archive),
+    /// within the caps: the declared sizes are checked first, and every read checks the bytes
+    /// unpacked so far against the declared size, the ratio and the archive's total. A broken
+    /// cap or damaged data fails the read with an I/O error carrying the [`EntryError`] (see
+    /// [`EntryError::from_io`]). Reading the same entry again does not count it twice.
+    pub fn unpack<'s>(
+        &'s self,
+        zip: &'s mut Zip<'a>,
+        entry: &'s Entry,
+    ) -> Result<Unpacking<'s, 'a>, EntryError> {
+        self.check(entry)?;
+        let base = self.base(entry);
+        self.last.set(Some((entry.index, base)));
+        let inner = zip
+            .by_index(entry.index)
+            .map_err(|e| EntryError::bad(&entry.name, &e))?;
+        Ok(Unpacking {
+            inner,
+            entry,
+            base,
+            unpacked: 0,
+            total: &self.total,
+        })
+    }
+
+    /// Reads one entry fully, within the caps.
+    pub fn read(&mut self, entry: &Entry) -> Result<Vec<u8>, EntryError> {
+        let mut zip = self.fork();
+        let mut out = Vec::with_capacity(usize::try_from(entry.size.min(1 << 30)).unwrap_or(0));
+        self.unpack(&mut zip, entry)?
+            .read_to_end(&mut out)
+            .map_err(|e| EntryError::from_io(e, &entry.name))?;
         Ok(out)
     }
 
@@ -171,5 +312,63 @@ impl<'a> Archive<'a> {
             let _ = f.take(n as u64).read_to_end(&mut out);
         }
         out
+    }
+}
+
+/// One entry being unpacked within the caps (see [`Archive::unpack`]).
+pub(crate) struct Unpacking<'s, 'a> {
+    inner: zip::read::ZipFile<'s, Source<'a>>,
+    entry: &'s Entry,
+    /// The archive's total before this entry.
+    base: u64,
+    /// Bytes this reading has given so far.
+    unpacked: u64,
+    total: &'s Cell<u64>,
+}
+
+impl Unpacking<'_, '_> {
+    fn bomb(&self, what: String) -> std::io::Error {
+        std::io::Error::other(EntryError::Bomb(self.entry.name.clone(), what))
+    }
+}
+
+impl Read for Unpacking<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = match self.inner.read(buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => return Err(e),
+            // The zip reader checks the declared size too, and fails first: that is a broken
+            // cap, not damage (pinned by the tests/zip_stream.rs test of a lying header).
+            Err(e) if e.to_string().contains("declared uncompressed size") => {
+                return Err(self.bomb(format!(
+                    "holds more bytes than its header declares ({})",
+                    self.entry.size
+                )));
+            }
+            Err(e) => {
+                return Err(std::io::Error::other(EntryError::bad(&self.entry.name, &e)));
+            }
+        };
+        // Our own checks: the bytes given so far stay within the declared size, and so (as
+        // the declared sizes were checked before unpacking) within the ratio and the total;
+        // both are checked again here all the same, on the bytes actually unpacked.
+        self.unpacked = self.unpacked.saturating_add(n as u64);
+        let (unpacked, size, packed) = (self.unpacked, self.entry.size, self.entry.packed.max(1));
+        if unpacked > size {
+            return Err(self.bomb(format!(
+                "holds more bytes than its header declares ({size})"
+            )));
+        }
+        if unpacked >= RATIO_MIN_SIZE && unpacked / packed > MAX_RATIO {
+            return Err(self.bomb(format!(
+                "unpacks more than {unpacked} bytes from {packed} (ratio above {MAX_RATIO})"
+            )));
+        }
+        let total = self.base.saturating_add(unpacked);
+        if total > MAX_TOTAL {
+            return Err(self.bomb(format!("takes the unpacked total above {MAX_TOTAL} bytes")));
+        }
+        self.total.set(self.total.get().max(total));
+        Ok(n)
     }
 }

@@ -78,7 +78,7 @@ pub(crate) fn top_keys(bytes: &[u8]) -> Vec<Vec<u8>> {
 /// Reads an export from a reader, streaming. `Err` only for an I/O error; broken JSON keeps
 /// what came before it and says where it stopped.
 pub fn read<R: Read>(name: &str, reader: R) -> std::io::Result<Parsed> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = serde_json::Deserializer::from_reader(crate::json::buffered(reader));
     run(name, &mut de)
 }
 

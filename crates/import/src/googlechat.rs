@@ -1,7 +1,9 @@
 //! Google Hangouts conversations from Google Takeout (`Hangouts.json`, 2018–2022 schema).
 //!
 //! `{"conversations": [{"conversation": {...}, "events": [...]}]}`: the list is streamed one
-//! conversation at a time (memory holds one conversation's JSON, and the events). Variants, each
+//! conversation at a time, and each conversation's `events` one event at a time (memory holds
+//! one event's JSON and the events, never a conversation's JSON: a one-to-one conversation of
+//! a million events held as JSON values took 4.5 GB). Variants, each
 //! a named path below and a section of docs/formats/googlechat.md:
 //!
 //! - **People**: `conversation.conversation.participant_data[]`, by `id.gaia_id`; the display
@@ -49,7 +51,7 @@ pub fn sniff(bytes: &[u8]) -> bool {
 }
 
 pub fn read<R: Read>(name: &str, reader: R) -> std::io::Result<Parsed> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = serde_json::Deserializer::from_reader(crate::json::buffered(reader));
     run(name, &mut de)
 }
 
@@ -91,28 +93,53 @@ fn gaia(v: Option<&Value>) -> Option<String> {
     }
 }
 
-/// One conversation → a chat (or nothing, with a Note).
-fn conversation(name: &str, index: u64, v: Value, out: &mut Parsed, records: &mut u64) {
-    let no = record_no(index);
-    let prefix = format!("{name}: conversation {no}: ");
-    let Value::Object(m) = v else {
-        out.diagnostics.push(Diagnostic {
-            severity: Severity::Warning,
-            line: no,
-            message: format!("{prefix}is not a json object; skipped"),
-        });
-        return;
-    };
-    let mut chat = ParsedChat {
-        source: Some(Source::GoogleChat),
-        ..ParsedChat::default()
-    };
-    let mut by_id: HashMap<String, PersonIdx> = HashMap::new();
-    let conv = m
-        .get("conversation")
-        .map(|c| c.get("conversation").unwrap_or(c));
-    let mut me = None;
-    if let Some(c) = conv {
+/// One conversation being read: its people, its events so far.
+struct Conv<'a> {
+    prefix: String,
+    chat: ParsedChat,
+    by_id: HashMap<String, PersonIdx>,
+    tally: Tally,
+    open_call: Option<(Millis, PersonIdx, u32)>,
+    records: &'a mut u64,
+}
+
+fn push(
+    chat: &mut ParsedChat,
+    ts: Millis,
+    sender: Option<PersonIdx>,
+    kind: Kind,
+    text: &str,
+    line: u32,
+) {
+    let _ = chat.events.push(NewEvent {
+        ts,
+        sender,
+        kind,
+        text,
+        line,
+        flags: 0,
+    });
+}
+
+impl<'a> Conv<'a> {
+    fn new(name: &str, index: u64, records: &'a mut u64) -> Self {
+        Conv {
+            prefix: format!("{name}: conversation {}: ", record_no(index)),
+            chat: ParsedChat {
+                source: Some(Source::GoogleChat),
+                ..ParsedChat::default()
+            },
+            by_id: HashMap::new(),
+            tally: Tally::default(),
+            open_call: None,
+            records,
+        }
+    }
+
+    /// The conversation's own part (`conversation`): people, the user, the title.
+    fn meta(&mut self, conv: &Value) {
+        let c = conv.get("conversation").unwrap_or(conv);
+        let chat = &mut self.chat;
         if let Some(Value::Array(ps)) = c.get("participant_data") {
             for p in ps {
                 let Some(id) = gaia(p.get("id")) else {
@@ -123,14 +150,14 @@ fn conversation(name: &str, index: u64, v: Value, out: &mut Parsed, records: &mu
                     .and_then(Value::as_str)
                     .filter(|s| !s.trim().is_empty())
                     .map_or_else(|| id.clone(), str::to_owned);
-                by_id.entry(id.clone()).or_insert_with(|| {
+                self.by_id.entry(id.clone()).or_insert_with(|| {
                     chat.people.push(display);
                     chat.handles.push(id);
                     PersonIdx::try_from(chat.people.len() - 1).unwrap_or(PersonIdx::MAX)
                 });
             }
         }
-        me = gaia(
+        let me = gaia(
             c.get("self_conversation_state")
                 .and_then(|s| s.get("self_read_state"))
                 .and_then(|s| s.get("participant_id")),
@@ -140,38 +167,26 @@ fn conversation(name: &str, index: u64, v: Value, out: &mut Parsed, records: &mu
             .and_then(Value::as_str)
             .filter(|s| !s.trim().is_empty())
             .map(str::to_owned);
+        chat.me_hint = me.as_ref().and_then(|id| self.by_id.get(id).copied());
     }
-    chat.me_hint = me.as_ref().and_then(|id| by_id.get(id).copied());
-    let mut tally = Tally::default();
-    let mut open_call: Option<(Millis, PersonIdx, u32)> = None;
-    let push = |chat: &mut ParsedChat, ts, sender, kind, text: &str, line| {
-        let _ = chat.events.push(NewEvent {
-            ts,
-            sender,
-            kind,
-            text,
-            line,
-            flags: 0,
-        });
-    };
-    let events = match m.get("events") {
-        Some(Value::Array(e)) => e.as_slice(),
-        _ => &[],
-    };
-    for (i, e) in events.iter().enumerate() {
-        *records += 1;
-        let line = record_no(i as u64);
+
+    /// Event `i` of the conversation.
+    fn event(&mut self, i: u64, e: &Value) {
+        *self.records += 1;
+        let line = record_no(i);
         let ts = e
             .get("timestamp")
             .and_then(int_of)
             .map(|us| us / 1000)
             .filter(|ms| (0..=MAX_MILLIS).contains(ms));
         let Some(ts) = ts else {
-            tally.add(Severity::Warning, "has no usable timestamp; skipped", line);
-            continue;
+            self.tally
+                .add(Severity::Warning, "has no usable timestamp; skipped", line);
+            return;
         };
+        let chat = &mut self.chat;
         let sender = gaia(e.get("sender_id")).map(|id| {
-            *by_id.entry(id.clone()).or_insert_with(|| {
+            *self.by_id.entry(id.clone()).or_insert_with(|| {
                 chat.people.push(id.clone());
                 chat.handles.push(id);
                 PersonIdx::try_from(chat.people.len() - 1).unwrap_or(PersonIdx::MAX)
@@ -192,7 +207,7 @@ fn conversation(name: &str, index: u64, v: Value, out: &mut Parsed, records: &mu
                 }
                 let media = matches!(content.and_then(|c| c.get("attachment")), Some(Value::Array(a)) if !a.is_empty());
                 push(
-                    &mut chat,
+                    chat,
                     ts,
                     Some(p),
                     if media { Kind::Media } else { Kind::Text },
@@ -204,8 +219,8 @@ fn conversation(name: &str, index: u64, v: Value, out: &mut Parsed, records: &mu
                 let h = e.get("hangout_event");
                 match h.and_then(|h| h.get("event_type")).and_then(Value::as_str) {
                     Some("START_HANGOUT") => {
-                        if let Some((t, c, l)) = open_call.replace((ts, p, line)) {
-                            push(&mut chat, t, Some(c), Kind::MissedCall, "missed call", l);
+                        if let Some((t, c, l)) = self.open_call.replace((ts, p, line)) {
+                            push(chat, t, Some(c), Kind::MissedCall, "missed call", l);
                         }
                     }
                     Some("END_HANGOUT") => {
@@ -213,60 +228,214 @@ fn conversation(name: &str, index: u64, v: Value, out: &mut Parsed, records: &mu
                             .and_then(|h| h.get("hangout_duration_secs"))
                             .and_then(int_of)
                             .unwrap_or(0);
-                        let (t, c, l) = open_call.take().unwrap_or((ts - secs * 1000, p, line));
+                        let (t, c, l) =
+                            self.open_call.take().unwrap_or((ts - secs * 1000, p, line));
                         if secs > 0 {
-                            push(
-                                &mut chat,
-                                t,
-                                Some(c),
-                                Kind::Call,
-                                &format!("call, {secs} s"),
-                                l,
-                            );
+                            push(chat, t, Some(c), Kind::Call, &format!("call, {secs} s"), l);
                         } else {
-                            push(&mut chat, t, Some(c), Kind::MissedCall, "missed call", l);
+                            push(chat, t, Some(c), Kind::MissedCall, "missed call", l);
                         }
                     }
-                    _ => push(&mut chat, ts, None, Kind::System, "HANGOUT_EVENT", line),
+                    _ => push(chat, ts, None, Kind::System, "HANGOUT_EVENT", line),
                 }
             }
             ("REGULAR_CHAT_MESSAGE" | "HANGOUT_EVENT", None) => {
-                tally.add(
+                self.tally.add(
                     Severity::Warning,
                     "has no sender; kept as a system event",
                     line,
                 );
-                push(&mut chat, ts, None, Kind::System, "", line);
+                push(chat, ts, None, Kind::System, "", line);
             }
-            (other, _) => push(&mut chat, ts, None, Kind::System, other, line),
+            (other, _) => push(chat, ts, None, Kind::System, other, line),
         }
     }
-    if let Some((t, c, l)) = open_call {
-        push(&mut chat, t, Some(c), Kind::MissedCall, "missed call", l);
+
+    /// The chat (or a Note when it holds nothing).
+    fn finish(mut self, out: &mut Parsed) {
+        let chat = &mut self.chat;
+        if let Some((t, c, l)) = self.open_call {
+            push(chat, t, Some(c), Kind::MissedCall, "missed call", l);
+        }
+        self.tally.finish(&self.prefix, &mut out.diagnostics);
+        if chat.title.is_none() {
+            let others: Vec<&str> = chat
+                .people
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i as PersonIdx) != chat.me_hint)
+                .map(|(_, p)| p.as_str())
+                .collect();
+            chat.title = Some(others.join(", "));
+        }
+        if chat.events.is_empty() {
+            out.diagnostics.push(Diagnostic {
+                severity: Severity::Note,
+                line: 0,
+                message: format!("{}holds no events; skipped", self.prefix),
+            });
+            return;
+        }
+        // Stable: ties keep the file order.
+        chat.events.sort_by_key(|e| e.ts);
+        chat.events.shrink_to_fit();
+        out.chats.push(self.chat);
     }
-    tally.finish(&prefix, &mut out.diagnostics);
-    if chat.title.is_none() {
-        let others: Vec<&str> = chat
-            .people
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| Some(*i as PersonIdx) != chat.me_hint)
-            .map(|(_, p)| p.as_str())
-            .collect();
-        chat.title = Some(others.join(", "));
+}
+
+/// One entry of `conversations`, streamed: its `conversation` part is read whole (it is
+/// small), its `events` one at a time, so memory holds one event's JSON and the events, never
+/// the conversation's JSON. Should `events` come before `conversation` (Takeout writes it
+/// after), they are held until the people are known, so the result is the same.
+struct ConvSeed<'a, 'o> {
+    name: &'a str,
+    index: u64,
+    out: &'o mut Parsed,
+    records: &'o mut u64,
+}
+
+impl<'de> DeserializeSeed<'de> for ConvSeed<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
-    if chat.events.is_empty() {
-        out.diagnostics.push(Diagnostic {
-            severity: Severity::Note,
-            line: 0,
-            message: format!("{prefix}holds no events; skipped"),
+}
+
+impl ConvSeed<'_, '_> {
+    fn not_an_object(self) {
+        self.out.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            line: record_no(self.index),
+            message: format!(
+                "{}: conversation {}: is not a json object; skipped",
+                self.name,
+                record_no(self.index)
+            ),
         });
-        return;
     }
-    // Stable: ties keep the file order.
-    chat.events.sort_by_key(|e| e.ts);
-    chat.events.shrink_to_fit();
-    out.chats.push(chat);
+}
+
+impl<'de> Visitor<'de> for ConvSeed<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a conversation")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.not_an_object();
+        Ok(())
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.not_an_object();
+        Ok(())
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.not_an_object();
+        Ok(())
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.not_an_object();
+        Ok(())
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.not_an_object();
+        Ok(())
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.not_an_object();
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.not_an_object();
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let out = self.out;
+        let mut conv = Conv::new(self.name, self.index, self.records);
+        let mut meta_seen = false;
+        let mut held: Vec<Value> = Vec::new();
+        let mut next = 0u64;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "conversation" if !meta_seen => {
+                    let v: Value = map.next_value()?;
+                    conv.meta(&v);
+                    meta_seen = true;
+                }
+                "events" if meta_seen => {
+                    let mut each = |_: u64, e: Value| {
+                        conv.event(next, &e);
+                        next += 1;
+                    };
+                    map.next_value_seed(crate::json::Records { each: &mut each })?;
+                }
+                "events" => {
+                    let mut each = |_: u64, e: Value| held.push(e);
+                    map.next_value_seed(crate::json::Records { each: &mut each })?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        for e in held {
+            conv.event(next, &e);
+            next += 1;
+        }
+        conv.finish(out);
+        Ok(())
+    }
+}
+
+/// The `conversations` list, one [`ConvSeed`] per entry.
+struct Conversations<'a, 'o> {
+    name: &'a str,
+    out: &'o mut Parsed,
+    records: &'o mut u64,
+}
+
+impl<'de> DeserializeSeed<'de> for Conversations<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Conversations<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of conversations")
+    }
+
+    lenient_scalars!(());
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut index = 0u64;
+        loop {
+            let seed = ConvSeed {
+                name: self.name,
+                index,
+                out: &mut *self.out,
+                records: &mut *self.records,
+            };
+            if seq.next_element_seed(seed)?.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
 }
 
 struct Root<'a, 'o> {
@@ -300,11 +469,11 @@ impl<'de> Visitor<'de> for Root<'_, '_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while let Some(key) = map.next_key::<String>()? {
             if key == "conversations" {
-                let name = self.name;
-                let out = &mut *self.out;
-                let records = &mut *self.records;
-                let mut each = |i: u64, v: Value| conversation(name, i, v, out, records);
-                map.next_value_seed(crate::json::Records { each: &mut each })?;
+                map.next_value_seed(Conversations {
+                    name: self.name,
+                    out: &mut *self.out,
+                    records: &mut *self.records,
+                })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
             }

@@ -236,6 +236,10 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         imported.modified = modified;
         return Ok(imported);
     }
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
+        drop(head);
+        return read_zip_file(path, &name, file, opts);
+    }
     let signal = other_formats::is_signal(&head);
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head).filter(|_| !signal) {
         read_whatsapp_stream(path, &name, head, file, encoding, opts)?
@@ -283,7 +287,7 @@ mod other_formats {
     }
 
     /// The hash and size of a file, read a megabyte at a time.
-    fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
+    pub(super) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
         let digest = std::cell::RefCell::new(Digest {
             hasher: xxhash_rust::xxh3::Xxh3::new(),
             bytes: 0,
@@ -1091,7 +1095,12 @@ fn zip_read(
     zip: &mut archive::Archive<'_>,
     e: &archive::Entry,
 ) -> Result<Vec<u8>, ImportError> {
-    zip.read(e).map_err(|err| match err {
+    zip.read(e).map_err(|err| entry_error(name, err))
+}
+
+/// The import error of a zip entry that could not be read.
+fn entry_error(name: &str, err: archive::EntryError) -> ImportError {
+    match err {
         archive::EntryError::Bad(reason) => ImportError::BadZip {
             path: name.to_owned(),
             reason,
@@ -1101,7 +1110,7 @@ fn zip_read(
             entry,
             reason,
         },
-    })
+    }
 }
 
 /// The one WhatsApp chat text of a folder without Instagram activity, read as that file (its
@@ -1339,25 +1348,45 @@ fn read_zip(
     bytes: &[u8],
     opts: &Options,
 ) -> Result<(Parsed, &'static str, Option<Millis>), ImportError> {
-    let bad = |reason: String| ImportError::BadZip {
+    let zip = archive::Archive::open(bytes).map_err(|reason| ImportError::BadZip {
         path: name.to_owned(),
         reason,
-    };
-    let mut zip = archive::Archive::open(bytes).map_err(bad)?;
+    })?;
+    read_archive(name, zip, opts)
+}
+
+/// Reads a zip file in place (it is never held in memory, nor are its WhatsApp chats: they are
+/// parsed as they are unpacked), as [`read_bytes`] reads the same bytes; the hash and size are
+/// those of the file.
+fn read_zip_file(
+    path: &Path,
+    name: &str,
+    file: std::fs::File,
+    opts: &Options,
+) -> Result<Imported, ImportError> {
+    let zip = archive::Archive::open_file(file).map_err(|reason| ImportError::BadZip {
+        path: name.to_owned(),
+        reason,
+    })?;
+    let (parsed, format, modified) = read_archive(name, zip, opts)?;
+    let (file_hash, bytes) = other_formats::hash_file(path).map_err(|e| io_error(path, e))?;
+    Ok(Imported {
+        parsed,
+        format,
+        file_hash,
+        bytes,
+        modified,
+    })
+}
+
+/// [`read_zip`] of an opened archive.
+fn read_archive(
+    name: &str,
+    mut zip: archive::Archive<'_>,
+    opts: &Options,
+) -> Result<(Parsed, &'static str, Option<Millis>), ImportError> {
     let entries = zip.entries.clone();
-    let read = |zip: &mut archive::Archive<'_>, e: &archive::Entry| {
-        zip.read(e).map_err(|err| match err {
-            archive::EntryError::Bad(reason) => ImportError::BadZip {
-                path: name.to_owned(),
-                reason,
-            },
-            archive::EntryError::Bomb(entry, reason) => ImportError::ZipBomb {
-                path: name.to_owned(),
-                entry,
-                reason,
-            },
-        })
-    };
+    let read = |zip: &mut archive::Archive<'_>, e: &archive::Entry| zip_read(name, zip, e);
 
     // Telegram and Meta chat exports, recognised by their content; then Instagram activity.
     let mut parsed = Parsed::default();
@@ -1442,23 +1471,57 @@ fn read_zip(
             }
             _ => continue,
         }
-        let data = read(&mut zip, e)?;
-        let mut diags = Vec::new();
-        let text = text_of(&e.name, &data, &mut diags).unwrap_or_default();
-        if !whatsapp::looks_like_whatsapp(&text) {
+        // The chat is parsed as it is unpacked, never held whole: the caps are checked on the
+        // declared sizes first and then on every read (a bomb fails the import naming the
+        // entry, even half-way through the chat).
+        zip.check(e).map_err(|err| entry_error(name, err))?;
+        let head = zip.head(e, HEAD);
+        let Some(encoding) = whatsapp_text(&e.name, &head) else {
             parsed.diagnostics.push(Diagnostic {
                 severity: Severity::Note,
                 line: 0,
                 message: format!("{name}: {} is not a whatsapp chat; skipped", e.name),
             });
             continue;
-        }
+        };
+        drop(head);
         let title_source = if whatsapp::title_from_file_name(&e.name).is_some() {
             e.name.as_str()
         } else {
             name
         };
-        let mut chat = whatsapp::parse_named(Some(title_source), &text, opts);
+        let bad = text::FirstBad::default();
+        let chat = {
+            // One fork of the archive per reading (the parser reads the entry a second time
+            // in the rare case the whole chat overturns the decision its first lines gave).
+            let (mut first, mut again) = (zip.fork(), zip.fork());
+            let mut forks = [Some(&mut first), Some(&mut again)];
+            let archive = &zip;
+            let mut open = |pass: whatsapp::Pass| -> std::io::Result<Box<dyn Read + '_>> {
+                let slot = match pass {
+                    whatsapp::Pass::First => 0,
+                    whatsapp::Pass::Again => 1,
+                };
+                let fork = forks
+                    .get_mut(slot)
+                    .and_then(Option::take)
+                    .ok_or_else(|| std::io::Error::other("the chat was read more than twice"))?;
+                let raw = archive.unpack(fork, e).map_err(std::io::Error::other)?;
+                Ok(match encoding {
+                    Encoding::Utf8 => Box::new(raw),
+                    Encoding::Utf16(order) => {
+                        Box::new(text::Utf16Reader::new(raw, order, bad.clone()))
+                    }
+                })
+            };
+            whatsapp::parse_stream_titled(&e.name, title_source, &mut open, opts)
+                .map_err(|err| entry_error(name, archive::EntryError::from_io(err, &e.name)))?
+        };
+        let mut chat = chat;
+        let mut diags = Vec::new();
+        if let Some(line) = bad.get() {
+            diags.push(text::bad_utf16(&e.name, line));
+        }
         format.get_or_insert(chat.variant.format());
         for mut d in diags.into_iter().chain(chat.diagnostics) {
             d.message = format!("{}: {}", e.name, d.message);

@@ -80,7 +80,8 @@ impl ThreadReader {
 
     /// Reads one `message_N.json` from a reader, streaming. `Err` only for an I/O error.
     pub fn read<R: Read>(&mut self, name: &str, reader: R) -> std::io::Result<()> {
-        let mut de = serde_json::Deserializer::from_reader(SkipBom::new(reader));
+        let mut de =
+            serde_json::Deserializer::from_reader(crate::json::buffered(SkipBom::new(reader)));
         self.run(name, &mut de)
     }
 

@@ -57,7 +57,7 @@ pub struct TelegramExport {
 /// Reads an export from a reader, streaming. `Err` only for an I/O error; broken JSON keeps
 /// what came before it and says where it stopped.
 pub fn read<R: Read>(name: &str, reader: R, opts: &Options) -> std::io::Result<TelegramExport> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let mut de = serde_json::Deserializer::from_reader(crate::json::buffered(reader));
     run(name, &mut de, opts)
 }
 

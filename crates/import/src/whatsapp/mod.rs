@@ -798,17 +798,29 @@ pub fn parse_stream<R: Read>(
     open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
     opts: &Options,
 ) -> std::io::Result<WhatsAppChat> {
-    parse_chunked(file_name, open, opts, CHUNK)
+    parse_chunked(file_name, file_name, open, opts, CHUNK)
+}
+
+/// Like [`parse_stream`] for a file named `file_name` (in diagnostics) whose chat title comes
+/// from `title_from` instead: a zip's `_chat.txt` is titled by the zip's name.
+pub fn parse_stream_titled<R: Read>(
+    file_name: &str,
+    title_from: &str,
+    open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
+    opts: &Options,
+) -> std::io::Result<WhatsAppChat> {
+    parse_chunked(Some(file_name), Some(title_from), open, opts, CHUNK)
 }
 
 /// [`parse_stream`] reading `chunk` bytes at a time.
 fn parse_chunked<R: Read>(
     file_name: Option<&str>,
+    title_from: Option<&str>,
     open: &mut dyn FnMut(Pass) -> std::io::Result<R>,
     opts: &Options,
     chunk: usize,
 ) -> std::io::Result<WhatsAppChat> {
-    read_twice_if_needed(file_name, opts, &mut |pass| {
+    read_twice_if_needed(title_from, opts, &mut |pass| {
         Ok(Chunks::reader(open(pass)?, file_name, chunk))
     })
 }

@@ -337,7 +337,7 @@ fn parse_in_chunks(bytes: &[u8], chunk: usize, step: usize) -> (WhatsAppChat, us
         readings += 1;
         Ok(Trickle { b: bytes, step })
     };
-    let chat = parse_chunked(Some("chat.txt"), &mut open, &utc(), chunk).unwrap();
+    let chat = parse_chunked(Some("chat.txt"), Some("chat.txt"), &mut open, &utc(), chunk).unwrap();
     (chat, readings)
 }
 
