@@ -1,0 +1,103 @@
+//! Telegram Desktop's "Export chat history" of one personal chat, machine-readable JSON, current
+//! schema (docs/formats/telegram.md): `result.json` with the chat's `name`, `type`
+//! `personal_chat` and `id` (the partner's user id), and `messages` oldest first, each with
+//! `date` (the exporting computer's wall time, here UTC), `date_unixtime` (seconds, as a
+//! string), `from`/`from_id` and `text` plus `text_entities`.
+//!
+//! Kinds: a photo has `photo`, `width`, `height`; a voice note `file` with `media_type`
+//! `voice_message`; a missed call is a `service` record with `action` `phone_call`, its caller
+//! as `actor` and `discard_reason` `missed`. Deleted messages are not in the export.
+
+use std::io;
+use std::path::Path;
+
+use walkaway_model::{Kind, ParsedChat};
+
+use super::{Written, json_str, partner, user, utc, write_file};
+
+/// The user's and the partner's Telegram user ids.
+pub const USER_ID: u64 = 1_100_000_001;
+pub const PARTNER_ID: u64 = 2_200_000_002;
+
+pub fn write(chat: &ParsedChat, dir: &Path) -> io::Result<Written> {
+    let path = dir.join("ChatExport_2026-10-31").join("result.json");
+    write_file(&path, render(chat))?;
+    Ok(Written {
+        paths: vec![path],
+        user: user(chat).to_owned(),
+        partner: partner(chat).to_owned(),
+        names_user: true,
+    })
+}
+
+/// The whole `result.json`.
+pub fn render(chat: &ParsedChat) -> String {
+    let mut out = format!(
+        "{{\n \"name\": {},\n \"type\": \"personal_chat\",\n \"id\": {PARTNER_ID},\n \"messages\": [",
+        json_str(partner(chat))
+    );
+    let mut photo = 0u32;
+    for (i, (e, text)) in chat.events.iter_texts().enumerate() {
+        let Some(sender) = e.sender else { continue };
+        let (name, id) = if sender == 0 {
+            (user(chat), USER_ID)
+        } else {
+            (partner(chat), PARTNER_ID)
+        };
+        let id_no = i + 1;
+        let date = utc(e.ts, "%Y-%m-%dT%H:%M:%S");
+        let unix = e.ts.div_euclid(1000);
+        let head = format!(
+            "  {{\n   \"id\": {id_no},\n   \"type\": \"{}\",\n   \"date\": \"{date}\",\n   \"date_unixtime\": \"{unix}\",\n",
+            if e.kind == Kind::MissedCall {
+                "service"
+            } else {
+                "message"
+            }
+        );
+        let body = match e.kind {
+            Kind::MissedCall => format!(
+                "   \"actor\": {},\n   \"actor_id\": \"user{id}\",\n   \"action\": \"phone_call\",\n   \"discard_reason\": \"missed\",\n   \"text\": \"\",\n   \"text_entities\": []\n",
+                json_str(name)
+            ),
+            kind => {
+                let mut b = format!(
+                    "   \"from\": {},\n   \"from_id\": \"user{id}\",\n",
+                    json_str(name)
+                );
+                match kind {
+                    Kind::Media => {
+                        photo += 1;
+                        b.push_str(&format!(
+                            "   \"photo\": \"photos/photo_{photo}@{}.jpg\",\n   \"width\": 1280,\n   \"height\": 960,\n   \"text\": \"\",\n   \"text_entities\": []\n",
+                            utc(e.ts, "%d-%m-%Y_%H-%M-%S")
+                        ));
+                    }
+                    Kind::Voice => {
+                        photo += 1;
+                        b.push_str(&format!(
+                            "   \"file\": \"voice_messages/audio_{photo}@{}.ogg\",\n   \"media_type\": \"voice_message\",\n   \"mime_type\": \"audio/ogg\",\n   \"duration_seconds\": 4,\n   \"text\": \"\",\n   \"text_entities\": []\n",
+                            utc(e.ts, "%d-%m-%Y_%H-%M-%S")
+                        ));
+                    }
+                    _ => {
+                        let t = json_str(text);
+                        b.push_str(&format!(
+                            "   \"text\": {t},\n   \"text_entities\": [\n    {{\n     \"type\": \"plain\",\n     \"text\": {t}\n    }}\n   ]\n"
+                        ));
+                    }
+                }
+                b
+            }
+        };
+        if !out.ends_with('[') {
+            out.push(',');
+        }
+        out.push('\n');
+        out.push_str(&head);
+        out.push_str(&body);
+        out.push_str("  }");
+    }
+    out.push_str("\n ]\n}\n");
+    out
+}

@@ -1,0 +1,272 @@
+//! Every format, round trip: one known history is written as each app exports it
+//! (`walkaway_sim::formats`), read back through the product's own entry point
+//! (`walkaway_import::read_path`, which detects the file, folder or database by its content, as
+//! `walkaway import` does) into a store, loaded, and analysed. What is read must be the history
+//! as the format can hold it (`Format::expected`: the kinds it cannot write left out, those it
+//! writes as another kind mapped, times at its resolution): event by event (instant, sender,
+//! kind, and the text of every text message), and in the figures (messages per person,
+//! conversations, who opened and closed them, reply counts and medians, calls per person).
+//!
+//! The history has names and texts that trip careless writers and readers: a partner named
+//! "Zoë Martin" (Meta's mojibake), and texts with emoji beyond the Basic Multilingual Plane
+//! (SMS Backup & Restore's surrogate references), quotes, commas, `&`, `<`, line breaks and
+//! Japanese.
+
+use std::path::Path;
+
+use walkaway_analysis::Config;
+use walkaway_analysis::full::{FullAnalysis, analyze_full};
+use walkaway_import::Options;
+use walkaway_model::{Events, Kind, NewEvent, ParsedChat, PersonIdx, Severity};
+use walkaway_sim::formats::{self, Carry, Format, Written};
+use walkaway_sim::sim::{Injection, Scenario, generate};
+use walkaway_sim::{civil, presets};
+use walkaway_store::{ImportMeta, Store};
+
+const SEEDS: [u64; 3] = [1, 2, 3];
+
+/// Texts the partner writes (replacing his first message at or after each day of 2026).
+const TRICKY: [(u32, u32, &str); 6] = [
+    (3, 2, "Ça va? On se voit à 20h 😀"),
+    (4, 11, "see you \"there\", ok? & bring <snacks>"),
+    (5, 20, "東京で会おう 🎌"),
+    (6, 7, "two lines\nand \"a second\", with a comma"),
+    (7, 15, "50% off; 1,2,3 — deal?"),
+    (8, 30, "ok 👍🏽 at 8:30 - or 9?"),
+];
+
+/// The validation history of `seed`, with the tricky names and texts, its events spread over
+/// the seconds of their minute (`formats::with_seconds`).
+fn history(seed: u64) -> (ParsedChat, i64) {
+    let mut p = presets::validation_params(seed, Scenario::AsBefore);
+    p.user.name = "Alex Kim".to_owned();
+    p.partner.name = "Zoë Martin".to_owned();
+    p.injections = TRICKY
+        .iter()
+        .map(|&(m, d, text)| Injection {
+            at: civil::midnight(2026, m, d),
+            text: text.to_owned(),
+        })
+        .collect();
+    let sim = generate(&p);
+    (formats::with_seconds(&sim.chat), sim.truth.as_of)
+}
+
+fn utc() -> Options {
+    Options {
+        tz: jiff::tz::TimeZone::UTC,
+        date_order: None,
+    }
+}
+
+/// Imports every written path into a fresh store, as `walkaway import` does, and loads the one
+/// chat they make. Fails on any warning: a well-formed export reads without one.
+fn import(format: Format, written: &Written) -> walkaway_store::LoadedChat {
+    let mut store = Store::open_in_memory().unwrap();
+    for path in &written.paths {
+        let imported = walkaway_import::read_path(path, &utc())
+            .unwrap_or_else(|e| panic!("{}: {e}", format.name()));
+        let warnings: Vec<_> = imported
+            .parsed
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .collect();
+        assert!(warnings.is_empty(), "{}: {warnings:?}", format.name());
+        let meta = ImportMeta {
+            path: path.display().to_string(),
+            file_hash: imported.file_hash.clone(),
+            bytes: imported.bytes,
+            format: imported.format.to_owned(),
+            tz: if imported.format.starts_with("whatsapp") {
+                "UTC".to_owned()
+            } else {
+                String::new()
+            },
+            modified: imported.modified,
+            imported_at: 0,
+        };
+        store.import(&meta, &imported.parsed).unwrap();
+    }
+    let chats = store.chats().unwrap();
+    assert_eq!(
+        chats.len(),
+        1,
+        "{}: one chat expected, got {:?}",
+        format.name(),
+        chats.iter().map(|c| &c.participants).collect::<Vec<_>>()
+    );
+    assert_eq!(chats[0].sources, vec![format.source()], "{}", format.name());
+    store.load_chat(&chats[0].id).unwrap()
+}
+
+/// The imported events with the user as person 0 and the partner as person 1.
+fn canonical(format: Format, written: &Written, loaded: &walkaway_store::LoadedChat) -> Events {
+    let name = format.name();
+    let index = |who: &str| -> PersonIdx {
+        let i = loaded
+            .people
+            .iter()
+            .position(|p| p == who)
+            .unwrap_or_else(|| panic!("{name}: no {who:?} among {:?}", loaded.people));
+        i as PersonIdx
+    };
+    assert_eq!(loaded.people.len(), 2, "{name}: {:?}", loaded.people);
+    let (me, partner) = (index(&written.user), index(&written.partner));
+    if written.names_user {
+        assert_eq!(
+            loaded.me_hint,
+            Some(me),
+            "{name}: the export names the user"
+        );
+    }
+    let mut out = Events::new();
+    for (e, text) in loaded.events.iter_texts() {
+        let sender = e.sender.map(|s| {
+            if s == me {
+                0
+            } else {
+                assert_eq!(s, partner, "{name}");
+                1
+            }
+        });
+        out.push(NewEvent {
+            ts: e.ts,
+            sender,
+            kind: e.kind,
+            text: if e.kind == Kind::Text { text } else { "" },
+            line: 0,
+            flags: 0,
+        })
+        .unwrap();
+    }
+    out
+}
+
+/// What must survive: messages per person, conversations, openers, closers, reply counts and
+/// medians, calls per person.
+fn figures(a: &FullAnalysis) -> String {
+    let b = &a.base;
+    let replies: Vec<(u64, Option<f64>)> = b
+        .replies
+        .iter()
+        .map(|r| (r.latency.count, r.latency.median_ms))
+        .collect();
+    format!(
+        "messages {} {:?}; conversations {} opened {:?} closed {:?}; replies {:?}; calls {:?}",
+        b.messages.total,
+        b.messages.by,
+        b.conversations.count,
+        b.conversations.opened_by,
+        b.conversations.closed_by,
+        replies,
+        a.calls.by
+    )
+}
+
+/// An event list as comparable rows (texts of text messages only).
+fn rows(events: &Events) -> Vec<(i64, Option<PersonIdx>, Kind, String)> {
+    events
+        .iter_texts()
+        .map(|(e, t)| {
+            let text = if e.kind == Kind::Text { t } else { "" };
+            (e.ts, e.sender, e.kind, text.to_owned())
+        })
+        .collect()
+}
+
+fn round_trip(format: Format, dir: &Path) {
+    let mut kinds_seen = std::collections::BTreeSet::new();
+    for seed in SEEDS {
+        let (whole, as_of) = history(seed);
+        for (e, _) in whole.events.iter_texts() {
+            kinds_seen.insert(e.kind);
+        }
+        let out = dir.join(format!("{}-{seed}", format.name()));
+        std::fs::create_dir_all(&out).unwrap();
+        let written = format.write(&whole, as_of, &out).unwrap();
+        let loaded = import(format, &written);
+        let got = canonical(format, &written, &loaded);
+        let expected = format.expected(&whole);
+
+        // Event by event: the first difference names the row.
+        let (want, have) = (rows(&expected.events), rows(&got));
+        if let Some(i) = (0..want.len().max(have.len())).find(|&i| want.get(i) != have.get(i)) {
+            panic!(
+                "{} seed {seed}: event {i} differs: expected {:?}, read {:?} ({} expected, {} read)",
+                format.name(),
+                want.get(i),
+                have.get(i),
+                want.len(),
+                have.len()
+            );
+        }
+
+        // The figures of the analysis.
+        let mut cfg = Config::new(0, Some(1), as_of);
+        // Intervals are not compared; few bootstrap replicates keep the test fast.
+        cfg.bootstrap_reps = 20;
+        let a = analyze_full(&expected.events, &whole.people, &cfg, &[]).unwrap();
+        let b = analyze_full(&got, &whole.people, &cfg, &[]).unwrap();
+        assert_eq!(figures(&b), figures(&a), "{} seed {seed}", format.name());
+        assert!(a.base.messages.total > 1000 && a.base.conversations.count > 100);
+    }
+    // The histories hold every kind the simulator makes, so every kind's path was taken.
+    for k in [
+        Kind::Text,
+        Kind::Media,
+        Kind::Voice,
+        Kind::Deleted,
+        Kind::MissedCall,
+        Kind::System,
+    ] {
+        assert!(kinds_seen.contains(&k), "no {k:?} in the histories");
+    }
+}
+
+/// The expected history of a format differs from the whole only as `carry` says.
+#[test]
+fn expected_histories_drop_only_what_the_format_cannot_carry() {
+    let (whole, _) = history(1);
+    for f in Format::ALL {
+        let exp = f.expected(&whole);
+        let kept = |k: Kind| exp.events.iter().filter(|e| e.kind == k).count();
+        let orig = |k: Kind| whole.events.iter().filter(|e| e.kind == k).count();
+        let mut mapped_in = std::collections::BTreeMap::<Kind, usize>::new();
+        for k in Kind::ALL {
+            if let Carry::As(to, _) = f.carry(k) {
+                *mapped_in.entry(to).or_default() += orig(k);
+            }
+        }
+        for k in Kind::ALL {
+            let want = match f.carry(k) {
+                Carry::Same => orig(k),
+                Carry::As(..) | Carry::Not(_) => 0,
+            } + mapped_in.get(&k).copied().unwrap_or(0);
+            assert_eq!(kept(k), want, "{} {k:?}", f.name());
+        }
+    }
+}
+
+macro_rules! format_test {
+    ($name:ident, $format:expr) => {
+        #[test]
+        fn $name() {
+            let dir = tempfile::tempdir().unwrap();
+            round_trip($format, dir.path());
+        }
+    };
+}
+
+format_test!(whatsapp_round_trip, Format::WhatsApp);
+format_test!(telegram_round_trip, Format::Telegram);
+format_test!(messenger_round_trip, Format::Messenger);
+format_test!(instagram_round_trip, Format::Instagram);
+format_test!(sms_round_trip, Format::Sms);
+#[cfg(feature = "imessage")]
+format_test!(imessage_round_trip, Format::IMessage);
+format_test!(discord_round_trip, Format::Discord);
+format_test!(line_round_trip, Format::Line);
+format_test!(signal_round_trip, Format::Signal);
+format_test!(googlechat_round_trip, Format::GoogleChat);
+format_test!(csv_round_trip, Format::Csv);
