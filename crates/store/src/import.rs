@@ -5,7 +5,9 @@
 //!
 //! **Which stored chat a parsed chat belongs to.** Participants are the distinct names that
 //! send at least one non-system event (system events have no sender and never make anyone a
-//! participant). A parsed chat is matched, in order:
+//! participant), and in a two-person chat whose export names the user (`me_hint`) and gives the
+//! other a stable handle, both people even when one sent nothing (a call log of the calls the
+//! user placed). A parsed chat is matched, in order:
 //! 1. to the chat that was already imported with the same source and exactly the same
 //!    participant set (every participant set a chat was ever imported under is remembered,
 //!    so an older export still matches after the group grew);
@@ -231,6 +233,17 @@ fn import_chat(
                 }
             }
         }
+    }
+    // A two-person chat whose export names both sides, the user by `me_hint` and the other by
+    // a stable handle (a phone number, an email, a user id), is with both even when one of them
+    // sent nothing: a call log of the calls the user placed, an SMS thread only one side wrote
+    // in. Keyed by its senders alone, the calls the user placed to two numbers were one chat
+    // ("Me"), and a call log never joined the SMS chat of its number.
+    if let (2, Some(me @ 0..=1)) = (people, chat.me_hint)
+        && is_participant.iter().any(|p| *p)
+        && !chat.handle(1 - me).trim().is_empty()
+    {
+        is_participant = vec![true, true];
     }
     let me_hint = match chat.me_hint {
         None => None,
