@@ -176,6 +176,17 @@ fn rows(events: &Events) -> Vec<(i64, Option<PersonIdx>, Kind, String)> {
 }
 
 fn round_trip(format: Format, dir: &Path) {
+    round_trip_with(format, dir, |chat, as_of, out| {
+        format.write(chat, as_of, out)
+    });
+}
+
+/// [`round_trip`] with another writer of the format.
+fn round_trip_with(
+    format: Format,
+    dir: &Path,
+    write: impl Fn(&ParsedChat, i64, &Path) -> std::io::Result<Written>,
+) {
     let mut kinds_seen = std::collections::BTreeSet::new();
     for seed in SEEDS {
         let (whole, as_of) = history(seed);
@@ -184,7 +195,7 @@ fn round_trip(format: Format, dir: &Path) {
         }
         let out = dir.join(format!("{}-{seed}", format.name()));
         std::fs::create_dir_all(&out).unwrap();
-        let written = format.write(&whole, as_of, &out).unwrap();
+        let written = write(&whole, as_of, &out).unwrap();
         let loaded = import(format, &written);
         let got = canonical(format, &written, &loaded);
         let expected = format.expected(&whole);
@@ -270,3 +281,18 @@ format_test!(line_round_trip, Format::Line);
 format_test!(signal_round_trip, Format::Signal);
 format_test!(googlechat_round_trip, Format::GoogleChat);
 format_test!(csv_round_trip, Format::Csv);
+
+/// A Messenger thread of more than one file (`message_1.json` the newest, `message_N.json` the
+/// oldest, each newest first) reads as the one thread. Meta splits at about 10,000 messages;
+/// here at 1,000, so a simulated history spans several files.
+#[test]
+fn messenger_thread_over_several_files_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    round_trip_with(Format::Messenger, dir.path(), |chat, as_of, out| {
+        let w = formats::meta::write_split(chat, as_of, out, formats::meta::App::Messenger, 1000)?;
+        let inbox = w.paths[0].join("your_facebook_activity/messages/inbox");
+        let thread = std::fs::read_dir(&inbox)?.next().unwrap()?.path();
+        assert!(thread.join("message_3.json").exists());
+        Ok(w)
+    });
+}

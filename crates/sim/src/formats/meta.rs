@@ -33,6 +33,18 @@ pub enum App {
 
 /// Writes the export folder (`facebook-export/` or `instagram-export/`) under `dir`.
 pub fn write(chat: &ParsedChat, exported_at: Millis, dir: &Path, app: App) -> io::Result<Written> {
+    write_split(chat, exported_at, dir, app, PER_FILE)
+}
+
+/// [`write`] with `per_file` messages per thread file (a test of the reading of several files
+/// needs no 10,000-message history).
+pub fn write_split(
+    chat: &ParsedChat,
+    exported_at: Millis,
+    dir: &Path,
+    app: App,
+    per_file: usize,
+) -> io::Result<Written> {
     let (root, activity, profile_path, profile) = match app {
         App::Messenger => (
             dir.join("facebook-export"),
@@ -62,7 +74,7 @@ pub fn write(chat: &ParsedChat, exported_at: Millis, dir: &Path, app: App) -> io
         .collect();
     // Newest first, split into files of PER_FILE: message_1.json holds the newest.
     let newest_first: Vec<&String> = records.iter().rev().collect();
-    for (n, part) in newest_first.chunks(PER_FILE).enumerate() {
+    for (n, part) in newest_first.chunks(per_file.max(1)).enumerate() {
         let body = thread_file(chat, app, part);
         write_file(&thread.join(format!("message_{}.json", n + 1)), body)?;
     }
