@@ -29,9 +29,16 @@ pub fn header(ts: walkaway_model::Millis) -> String {
 
 /// The whole chat as an Android en-US export, one event per entry, `\n` line endings.
 pub fn render_android_en_us(chat: &ParsedChat) -> String {
+    render_android_en_us_in(chat, &jiff::tz::TimeZone::UTC)
+}
+
+/// [`render_android_en_us`] by a phone set to `tz`: its wall-clock times.
+pub fn render_android_en_us_in(chat: &ParsedChat, tz: &jiff::tz::TimeZone) -> String {
     let mut out = String::new();
     for (e, text) in chat.events.iter_texts() {
-        out.push_str(&header(e.ts));
+        let offset = jiff::Timestamp::from_millisecond(e.ts)
+            .map_or(0, |t| i64::from(tz.to_offset(t).seconds()) * 1000);
+        out.push_str(&header(e.ts + offset));
         out.push_str(" - ");
         let name = e
             .sender

@@ -3,7 +3,8 @@
 //! (`walkaway_import::read_path`, which detects the file, folder or database by its content, as
 //! `walkaway import` does) into a store, loaded, and analysed. What is read must be the history
 //! as the format can hold it (`Format::expected`: the kinds it cannot write left out, those it
-//! writes as another kind mapped, times at its resolution): event by event (instant, sender,
+//! writes as another kind mapped, times at its resolution, wall-clock times as read in the
+//! zone they were written in): event by event (instant, sender,
 //! kind, and the text of every text message), and in the figures (messages per person,
 //! conversations, who opened and closed them, reply counts and medians, calls per person).
 //!
@@ -14,6 +15,7 @@
 
 use std::path::Path;
 
+use jiff::tz::TimeZone;
 use walkaway_analysis::Config;
 use walkaway_analysis::full::{FullAnalysis, analyze_full};
 use walkaway_import::Options;
@@ -35,8 +37,9 @@ const TRICKY: [(u32, u32, &str); 6] = [
     (8, 30, "ok 👍🏽 at 8:30 - or 9?"),
 ];
 
-/// The validation history of `seed`, with the tricky names and texts, its events spread over
-/// the seconds of their minute (`formats::with_seconds`).
+/// The validation history of `seed`, with the tricky names and texts and a late exchange in the
+/// repeated hour of 25 October, its events spread over the seconds of their minute
+/// (`formats::with_seconds`).
 fn history(seed: u64) -> (ParsedChat, i64) {
     let mut p = presets::validation_params(seed, Scenario::AsBefore);
     p.user.name = "Alex Kim".to_owned();
@@ -49,22 +52,59 @@ fn history(seed: u64) -> (ParsedChat, i64) {
         })
         .collect();
     let sim = generate(&p);
-    (formats::with_seconds(&sim.chat), sim.truth.as_of)
+    // A short late-night exchange in the hour Paris lives twice (25 October 2026, 02:00-03:00
+    // local: 00:00-01:00 UTC in summer time, then 01:00-02:00 UTC in winter time), in its
+    // second pass, so that the wall-clock formats meet it whatever the seed.
+    let fold = civil::midnight(2026, 10, 25) + civil::HOUR;
+    let late = [
+        (fold + 20 * civil::MINUTE, 1, "still up?"),
+        (fold + 24 * civil::MINUTE, 0, "yes, can't sleep"),
+        (fold + 31 * civil::MINUTE, 1, "same. night then"),
+    ];
+    let mut all: Vec<(i64, Option<PersonIdx>, Kind, &str)> = sim
+        .chat
+        .events
+        .iter_texts()
+        .map(|(e, t)| (e.ts, e.sender, e.kind, t))
+        .chain(
+            late.iter()
+                .map(|&(ts, who, t)| (ts, Some(who), Kind::Text, t)),
+        )
+        .collect();
+    all.sort_by_key(|r| r.0);
+    let events = Events::try_from_iter(all.iter().map(|&(ts, sender, kind, text)| NewEvent {
+        ts,
+        sender,
+        kind,
+        text,
+        line: 0,
+        flags: 0,
+    }))
+    .unwrap();
+    let chat = ParsedChat {
+        events,
+        ..sim.chat.clone()
+    };
+    (formats::with_seconds(&chat), sim.truth.as_of)
 }
 
-fn utc() -> Options {
-    Options {
-        tz: jiff::tz::TimeZone::UTC,
-        date_order: None,
-    }
+/// The zones the exports are written in: UTC, and one whose daylight-saving changes (29 March
+/// and 25 October 2026) fall inside the histories, so wall-clock formats meet a skipped and a
+/// repeated hour.
+fn zones() -> [TimeZone; 2] {
+    [TimeZone::UTC, TimeZone::get("Europe/Paris").unwrap()]
 }
 
 /// Imports every written path into a fresh store, as `walkaway import` does, and loads the one
 /// chat they make. Fails on any warning: a well-formed export reads without one.
-fn import(format: Format, written: &Written) -> walkaway_store::LoadedChat {
+fn import(format: Format, written: &Written, tz: &TimeZone) -> walkaway_store::LoadedChat {
     let mut store = Store::open_in_memory().unwrap();
+    let opts = Options {
+        tz: tz.clone(),
+        date_order: None,
+    };
     for path in &written.paths {
-        let imported = walkaway_import::read_path(path, &utc())
+        let imported = walkaway_import::read_path(path, &opts)
             .unwrap_or_else(|e| panic!("{}: {e}", format.name()));
         let warnings: Vec<_> = imported
             .parsed
@@ -79,7 +119,7 @@ fn import(format: Format, written: &Written) -> walkaway_store::LoadedChat {
             bytes: imported.bytes,
             format: imported.format.to_owned(),
             tz: if imported.format.starts_with("whatsapp") {
-                "UTC".to_owned()
+                tz.iana_name().unwrap_or("UTC").to_owned()
             } else {
                 String::new()
             },
@@ -176,8 +216,8 @@ fn rows(events: &Events) -> Vec<(i64, Option<PersonIdx>, Kind, String)> {
 }
 
 fn round_trip(format: Format, dir: &Path) {
-    round_trip_with(format, dir, |chat, as_of, out| {
-        format.write(chat, as_of, out)
+    round_trip_with(format, dir, |chat, as_of, out, tz| {
+        format.write_in(chat, as_of, out, tz)
     });
 }
 
@@ -185,26 +225,38 @@ fn round_trip(format: Format, dir: &Path) {
 fn round_trip_with(
     format: Format,
     dir: &Path,
-    write: impl Fn(&ParsedChat, i64, &Path) -> std::io::Result<Written>,
+    write: impl Fn(&ParsedChat, i64, &Path, &TimeZone) -> std::io::Result<Written>,
 ) {
     let mut kinds_seen = std::collections::BTreeSet::new();
-    for seed in SEEDS {
+    let mut moved = 0usize;
+    for (seed, tz) in SEEDS.into_iter().flat_map(|s| zones().map(|z| (s, z))) {
+        let zone = tz.iana_name().unwrap_or("UTC").to_owned();
         let (whole, as_of) = history(seed);
         for (e, _) in whole.events.iter_texts() {
             kinds_seen.insert(e.kind);
         }
-        let out = dir.join(format!("{}-{seed}", format.name()));
+        let out = dir.join(format!(
+            "{}-{seed}-{}",
+            format.name(),
+            zone.replace('/', "-")
+        ));
         std::fs::create_dir_all(&out).unwrap();
-        let written = write(&whole, as_of, &out).unwrap();
-        let loaded = import(format, &written);
+        let written = write(&whole, as_of, &out, &tz).unwrap();
+        let loaded = import(format, &written, &tz);
         let got = canonical(format, &written, &loaded);
-        let expected = format.expected(&whole);
+        let expected = format.expected_in(&whole, &tz);
+        moved += expected
+            .events
+            .iter()
+            .zip(format.expected(&whole).events.iter())
+            .filter(|(a, b)| a.ts != b.ts)
+            .count();
 
         // Event by event: the first difference names the row.
         let (want, have) = (rows(&expected.events), rows(&got));
         if let Some(i) = (0..want.len().max(have.len())).find(|&i| want.get(i) != have.get(i)) {
             panic!(
-                "{} seed {seed}: event {i} differs: expected {:?}, read {:?} ({} expected, {} read)",
+                "{} seed {seed} {zone}: event {i} differs: expected {:?}, read {:?} ({} expected, {} read)",
                 format.name(),
                 want.get(i),
                 have.get(i),
@@ -219,7 +271,12 @@ fn round_trip_with(
         cfg.bootstrap_reps = 20;
         let a = analyze_full(&expected.events, &whole.people, &cfg, &[]).unwrap();
         let b = analyze_full(&got, &whole.people, &cfg, &[]).unwrap();
-        assert_eq!(figures(&b), figures(&a), "{} seed {seed}", format.name());
+        assert_eq!(
+            figures(&b),
+            figures(&a),
+            "{} seed {seed} {zone}",
+            format.name()
+        );
         assert!(a.base.messages.total > 1000 && a.base.conversations.count > 100);
     }
     // The histories hold every kind the simulator makes, so every kind's path was taken.
@@ -233,6 +290,14 @@ fn round_trip_with(
     ] {
         assert!(kinds_seen.contains(&k), "no {k:?} in the histories");
     }
+    // Some wall time fell in the repeated hour of 25 October and was read an hour early, so
+    // that path was taken too (and only wall-clock formats move).
+    assert_eq!(
+        moved > 0,
+        format.wall_clock(),
+        "{}: {moved} moved",
+        format.name()
+    );
 }
 
 /// The expected history of a format differs from the whole only as `carry` says.
@@ -288,7 +353,7 @@ format_test!(csv_round_trip, Format::Csv);
 #[test]
 fn messenger_thread_over_several_files_round_trip() {
     let dir = tempfile::tempdir().unwrap();
-    round_trip_with(Format::Messenger, dir.path(), |chat, as_of, out| {
+    round_trip_with(Format::Messenger, dir.path(), |chat, as_of, out, _| {
         let w = formats::meta::write_split(chat, as_of, out, formats::meta::App::Messenger, 1000)?;
         let inbox = w.paths[0].join("your_facebook_activity/messages/inbox");
         let thread = std::fs::read_dir(&inbox)?.next().unwrap()?.path();

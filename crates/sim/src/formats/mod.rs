@@ -18,6 +18,7 @@
 use std::io;
 use std::path::{Path, PathBuf};
 
+use jiff::tz::TimeZone;
 use walkaway_model::{Events, Kind, Millis, NewEvent, ParsedChat, Source};
 
 pub mod csv;
@@ -160,10 +161,25 @@ impl Format {
         }
     }
 
+    /// The formats whose times are the phone's or the computer's wall-clock time without a
+    /// zone (read in `--tz`).
+    pub fn wall_clock(self) -> bool {
+        matches!(
+            self,
+            Format::WhatsApp | Format::Line | Format::Signal | Format::Csv
+        )
+    }
+
     /// The history as this format can hold it: kinds mapped or left out as [`Format::carry`]
     /// says, times floored to [`Format::resolution`], texts of non-text events emptied (apps
     /// write media, calls and deletions without the WhatsApp placeholder text).
     pub fn expected(self, chat: &ParsedChat) -> ParsedChat {
+        self.expected_in(chat, &TimeZone::UTC)
+    }
+
+    /// [`Format::expected`] for an export written in `tz`: a wall-clock format's times are also
+    /// read back as [`read_back`] says (events then in time order, ties in file order).
+    pub fn expected_in(self, chat: &ParsedChat, tz: &TimeZone) -> ParsedChat {
         let res = self.resolution();
         let mut events = Events::new();
         for (e, text) in chat.events.iter_texts() {
@@ -172,9 +188,13 @@ impl Format {
                 Carry::As(k, _) => k,
                 Carry::Not(_) => continue,
             };
+            let mut ts = e.ts.div_euclid(res) * res;
+            if self.wall_clock() {
+                ts = read_back(ts, tz);
+            }
             // A simulated history is far below the 4 GiB a chat's texts may reach.
             let _ = events.push(NewEvent {
-                ts: e.ts.div_euclid(res) * res,
+                ts,
                 sender: e.sender,
                 kind,
                 text: if kind == Kind::Text { text } else { "" },
@@ -182,6 +202,20 @@ impl Format {
                 flags: 0,
             });
         }
+        let mut order: Vec<usize> = (0..events.len()).collect();
+        order.sort_by_key(|&i| events[i].ts);
+        let events = Events::try_from_iter(order.iter().map(|&i| {
+            let e = events[i];
+            NewEvent {
+                ts: e.ts,
+                sender: e.sender,
+                kind: e.kind,
+                text: events.text(&e),
+                line: e.line,
+                flags: e.flags,
+            }
+        }))
+        .unwrap_or_default();
         ParsedChat {
             events,
             ..chat.clone()
@@ -189,12 +223,25 @@ impl Format {
     }
 
     /// Writes `chat` under `dir` as this app exports it; `exported_at` is the export's time.
+    /// Times are written in UTC.
     pub fn write(self, chat: &ParsedChat, exported_at: Millis, dir: &Path) -> io::Result<Written> {
+        self.write_in(chat, exported_at, dir, &TimeZone::UTC)
+    }
+
+    /// [`Format::write`] on a phone or computer set to `tz`: wall-clock times (and offsets,
+    /// where the format writes them) in that zone.
+    pub fn write_in(
+        self,
+        chat: &ParsedChat,
+        exported_at: Millis,
+        dir: &Path,
+        tz: &TimeZone,
+    ) -> io::Result<Written> {
         let chat = &self.expected_kinds(chat);
         match self {
             Format::WhatsApp => {
                 let path = dir.join(format!("WhatsApp Chat with {}.txt", partner(chat)));
-                std::fs::write(&path, crate::whatsapp::render_android_en_us(chat))?;
+                std::fs::write(&path, crate::whatsapp::render_android_en_us_in(chat, tz))?;
                 Ok(Written {
                     paths: vec![path],
                     user: user(chat).to_owned(),
@@ -202,21 +249,21 @@ impl Format {
                     names_user: false,
                 })
             }
-            Format::Telegram => telegram::write(chat, dir),
+            Format::Telegram => telegram::write(chat, dir, tz),
             Format::Messenger => meta::write(chat, exported_at, dir, meta::App::Messenger),
             Format::Instagram => meta::write(chat, exported_at, dir, meta::App::Instagram),
-            Format::Sms => sms::write(chat, exported_at, dir),
+            Format::Sms => sms::write(chat, exported_at, dir, tz),
             #[cfg(feature = "imessage")]
             Format::IMessage => imessage::write(chat, dir),
             #[cfg(not(feature = "imessage"))]
             Format::IMessage => Err(io::Error::other(
                 "walkaway-sim was built without the imessage feature",
             )),
-            Format::Discord => discord::write(chat, exported_at, dir),
-            Format::Line => line::write(chat, exported_at, dir),
-            Format::Signal => signal::write(chat, dir),
+            Format::Discord => discord::write(chat, exported_at, dir, tz),
+            Format::Line => line::write(chat, exported_at, dir, tz),
+            Format::Signal => signal::write(chat, dir, tz),
             Format::GoogleChat => googlechat::write(chat, dir),
-            Format::Csv => csv::write(chat, dir),
+            Format::Csv => csv::write(chat, dir, tz),
         }
     }
 
@@ -287,20 +334,34 @@ fn push_json_char(out: &mut String, c: char) {
     }
 }
 
-/// An instant as RFC 3339 in UTC with an offset, e.g. `2026-02-01T00:10:00+00:00`.
-pub fn rfc3339(ts: Millis) -> String {
-    format!("{}+00:00", utc(ts, "%Y-%m-%dT%H:%M:%S"))
+/// An instant as RFC 3339 with the zone's offset, e.g. `2026-02-01T01:10:00+01:00`.
+pub fn rfc3339(ts: Millis, tz: &TimeZone) -> String {
+    wall(ts, tz, "%Y-%m-%dT%H:%M:%S%:z")
 }
 
 /// An instant formatted in UTC with a strftime pattern.
 pub fn utc(ts: Millis, pattern: &str) -> String {
+    wall(ts, &TimeZone::UTC, pattern)
+}
+
+/// An instant formatted as wall-clock time in `tz` with a strftime pattern.
+pub fn wall(ts: Millis, tz: &TimeZone, pattern: &str) -> String {
     jiff::Timestamp::from_millisecond(ts)
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::UTC)
-                .strftime(pattern)
-                .to_string()
-        })
+        .map(|t| t.to_zoned(tz.clone()).strftime(pattern).to_string())
         .unwrap_or_default()
+}
+
+/// The instant a wall-clock format's time of `ts` (written in `tz`) is read back as: the wall
+/// time in `tz`, resolved the way the readers resolve it (jiff's *compatible* rule). It is `ts`
+/// except in the hour a daylight-saving change repeats, whose second pass is read as the first.
+pub fn read_back(ts: Millis, tz: &TimeZone) -> Millis {
+    let Ok(t) = jiff::Timestamp::from_millisecond(ts) else {
+        return ts;
+    };
+    let civil = t.to_zoned(tz.clone()).datetime();
+    tz.to_ambiguous_zoned(civil)
+        .compatible()
+        .map_or(ts, |z| z.timestamp().as_millisecond())
 }
 
 /// Person 0 or 1 of an event: `true` for the user. System events have no sender.

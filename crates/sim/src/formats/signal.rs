@@ -1,6 +1,6 @@
 //! signal-export's Markdown (`NAME/chat.md`, docs/formats/signal.md), current version: one
-//! message per header `[YYYY-MM-DD HH:MM:SS] NAME: TEXT` in the exporting computer's wall time
-//! (here UTC), the message's further lines below it, and two trailing spaces ending each
+//! message per header `[YYYY-MM-DD HH:MM:SS] NAME: TEXT` in the exporting computer's wall time,
+//! the message's further lines below it, and two trailing spaces ending each
 //! message (a Markdown line break). The user is `Me`. A photo is an image link
 //! `![IMG_….jpg](./media/…)`, a voice note a link to its audio file; a deleted message reads
 //! `(This message was deleted)`; a missed call is the partner's `Missed voice call`, or the
@@ -9,16 +9,17 @@
 use std::io;
 use std::path::Path;
 
+use jiff::tz::TimeZone;
 use walkaway_model::{Kind, ParsedChat};
 
-use super::{Written, partner, utc, write_file};
+use super::{Written, partner, wall, write_file};
 
-pub fn write(chat: &ParsedChat, dir: &Path) -> io::Result<Written> {
+pub fn write(chat: &ParsedChat, dir: &Path, tz: &TimeZone) -> io::Result<Written> {
     let path = dir
         .join("signal-export")
         .join(partner(chat))
         .join("chat.md");
-    write_file(&path, render(chat))?;
+    write_file(&path, render(chat, tz))?;
     Ok(Written {
         paths: vec![path],
         user: "Me".to_owned(),
@@ -27,11 +28,11 @@ pub fn write(chat: &ParsedChat, dir: &Path) -> io::Result<Written> {
     })
 }
 
-pub fn render(chat: &ParsedChat) -> String {
+pub fn render(chat: &ParsedChat, tz: &TimeZone) -> String {
     let mut out = String::new();
     for (i, (e, text)) in chat.events.iter_texts().enumerate() {
         let Some(sender) = e.sender else { continue };
-        let stamp = utc(e.ts, "%Y-%m-%d-%H-%M-%S");
+        let stamp = wall(e.ts, tz, "%Y-%m-%d-%H-%M-%S");
         let body = match (e.kind, sender == 0) {
             (Kind::Text, _) => text.to_owned(),
             (Kind::Media, _) => format!("![IMG_{i}.jpg](./media/{stamp}_IMG_{i}.jpg)"),
@@ -44,7 +45,7 @@ pub fn render(chat: &ParsedChat) -> String {
         let name = if sender == 0 { "Me" } else { partner(chat) };
         out.push_str(&format!(
             "[{}] {name}: {body}  \n",
-            utc(e.ts, "%Y-%m-%d %H:%M:%S")
+            wall(e.ts, tz, "%Y-%m-%d %H:%M:%S")
         ));
     }
     out

@@ -13,16 +13,22 @@
 use std::io;
 use std::path::Path;
 
+use jiff::tz::TimeZone;
 use walkaway_model::{Kind, Millis, ParsedChat};
 
-use super::{PARTNER_PHONE, Written, partner, utc, write_file};
+use super::{PARTNER_PHONE, Written, partner, wall, write_file};
 
-pub fn write(chat: &ParsedChat, exported_at: Millis, dir: &Path) -> io::Result<Written> {
-    let stamp = utc(exported_at, "%Y%m%d%H%M%S");
+pub fn write(
+    chat: &ParsedChat,
+    exported_at: Millis,
+    dir: &Path,
+    tz: &TimeZone,
+) -> io::Result<Written> {
+    let stamp = wall(exported_at, tz, "%Y%m%d%H%M%S");
     let sms = dir.join(format!("sms-{stamp}.xml"));
     let calls = dir.join(format!("calls-{stamp}.xml"));
-    write_file(&sms, messages(chat, exported_at))?;
-    write_file(&calls, call_log(chat, exported_at))?;
+    write_file(&sms, messages(chat, exported_at, tz))?;
+    write_file(&calls, call_log(chat, exported_at, tz))?;
     Ok(Written {
         paths: vec![sms, calls],
         user: "Me".to_owned(),
@@ -31,15 +37,15 @@ pub fn write(chat: &ParsedChat, exported_at: Millis, dir: &Path) -> io::Result<W
     })
 }
 
-/// `Feb 1, 2026 12:10:00 AM`, the app's `readable_date` (in the phone's zone; here UTC).
-fn readable(ts: Millis) -> String {
-    utc(ts, "%b %-d, %Y %-I:%M:%S %p")
+/// `Feb 1, 2026 12:10:00 AM`, the app's `readable_date` (in the phone's zone).
+fn readable(ts: Millis, tz: &TimeZone) -> String {
+    wall(ts, tz, "%b %-d, %Y %-I:%M:%S %p")
 }
 
 const HEADER: &str = "<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<!--File Created By SMS Backup & Restore v10.20.002 on 31/10/2026 00:00:00-->\n";
 
 /// The messages file.
-pub fn messages(chat: &ParsedChat, exported_at: Millis) -> String {
+pub fn messages(chat: &ParsedChat, exported_at: Millis, tz: &TimeZone) -> String {
     let name = attr(partner(chat));
     let mut sms = Vec::new();
     let mut mms = Vec::new();
@@ -53,7 +59,7 @@ pub fn messages(chat: &ParsedChat, exported_at: Millis) -> String {
                 if sent { 2 } else { 1 },
                 attr(text),
                 if sent { 0 } else { ts },
-                readable(ts)
+                readable(ts, tz)
             )),
             Kind::Media | Kind::Voice => {
                 let (ct, file, data) = if e.kind == Kind::Voice {
@@ -68,7 +74,7 @@ pub fn messages(chat: &ParsedChat, exported_at: Millis) -> String {
                 };
                 mms.push(format!(
                     "  <mms date=\"{ts}\" rr=\"null\" sub=\"null\" ct_t=\"application/vnd.wap.multipart.related\" read_status=\"null\" seen=\"1\" msg_box=\"{msg_box}\" address=\"{PARTNER_PHONE}\" sub_cs=\"null\" resp_st=\"null\" retr_st=\"null\" d_tm=\"null\" text_only=\"0\" exp=\"null\" locked=\"0\" m_id=\"null\" st=\"null\" retr_txt_cs=\"null\" retr_txt=\"null\" creator=\"com.google.android.apps.messaging\" date_sent=\"0\" read=\"1\" m_size=\"20480\" rpt_a=\"null\" ct_cls=\"null\" pri=\"null\" sub_id=\"1\" tr_id=\"null\" resp_txt=\"null\" ct_l=\"null\" m_cls=\"personal\" d_rpt=\"null\" v=\"18\" m_type=\"{m_type}\" readable_date=\"{}\" contact_name=\"{name}\">\n    <parts>\n      <part seq=\"-1\" ct=\"application/smil\" name=\"null\" chset=\"null\" cd=\"null\" fn=\"null\" cid=\"&lt;smil&gt;\" cl=\"smil.xml\" ctt_s=\"null\" ctt_t=\"null\" text=\"&lt;smil&gt;&lt;body&gt;&lt;par dur=&quot;5000ms&quot;&gt;&lt;/par&gt;&lt;/body&gt;&lt;/smil&gt;\" />\n      <part seq=\"0\" ct=\"{ct}\" name=\"{file}\" chset=\"null\" cd=\"null\" fn=\"null\" cid=\"&lt;{file}&gt;\" cl=\"{file}\" ctt_s=\"null\" ctt_t=\"null\" text=\"null\" data=\"{data}\" />\n    </parts>\n    <addrs>\n      <addr address=\"{from}\" type=\"137\" charset=\"106\" />\n      <addr address=\"{to}\" type=\"151\" charset=\"106\" />\n    </addrs>\n  </mms>\n",
-                    readable(ts)
+                    readable(ts, tz)
                 ));
             }
             _ => {}
@@ -88,7 +94,7 @@ pub fn messages(chat: &ParsedChat, exported_at: Millis) -> String {
 }
 
 /// The call log.
-pub fn call_log(chat: &ParsedChat, exported_at: Millis) -> String {
+pub fn call_log(chat: &ParsedChat, exported_at: Millis, tz: &TimeZone) -> String {
     let name = attr(partner(chat));
     let rows: Vec<String> = chat
         .events
@@ -99,7 +105,7 @@ pub fn call_log(chat: &ParsedChat, exported_at: Millis) -> String {
             Some(format!(
                 "  <call number=\"{PARTNER_PHONE}\" duration=\"0\" date=\"{}\" type=\"{kind}\" presentation=\"1\" subscription_id=\"1\" post_dial_digits=\"\" subscription_component_name=\"com.android.phone/com.android.services.telephony.TelephonyConnectionService\" readable_date=\"{}\" contact_name=\"{name}\" />\n",
                 e.ts,
-                readable(e.ts)
+                readable(e.ts, tz)
             ))
         })
         .collect();
@@ -157,7 +163,7 @@ mod tests {
     #[test]
     fn readable_dates_are_twelve_hour() {
         assert_eq!(
-            readable(crate::civil::midnight(2026, 2, 1) + 600_000),
+            readable(crate::civil::midnight(2026, 2, 1) + 600_000, &TimeZone::UTC),
             "Feb 1, 2026 12:10:00 AM"
         );
     }

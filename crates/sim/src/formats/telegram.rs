@@ -1,7 +1,7 @@
 //! Telegram Desktop's "Export chat history" of one personal chat, machine-readable JSON, current
 //! schema (docs/formats/telegram.md): `result.json` with the chat's `name`, `type`
 //! `personal_chat` and `id` (the partner's user id), and `messages` oldest first, each with
-//! `date` (the exporting computer's wall time, here UTC), `date_unixtime` (seconds, as a
+//! `date` (the exporting computer's wall time), `date_unixtime` (seconds, as a
 //! string), `from`/`from_id` and `text` plus `text_entities`.
 //!
 //! Kinds: a photo has `photo`, `width`, `height`; a voice note `file` with `media_type`
@@ -11,17 +11,18 @@
 use std::io;
 use std::path::Path;
 
+use jiff::tz::TimeZone;
 use walkaway_model::{Kind, ParsedChat};
 
-use super::{Written, json_str, partner, user, utc, write_file};
+use super::{Written, json_str, partner, user, wall, write_file};
 
 /// The user's and the partner's Telegram user ids.
 pub const USER_ID: u64 = 1_100_000_001;
 pub const PARTNER_ID: u64 = 2_200_000_002;
 
-pub fn write(chat: &ParsedChat, dir: &Path) -> io::Result<Written> {
+pub fn write(chat: &ParsedChat, dir: &Path, tz: &TimeZone) -> io::Result<Written> {
     let path = dir.join("ChatExport_2026-10-31").join("result.json");
-    write_file(&path, render(chat))?;
+    write_file(&path, render(chat, tz))?;
     Ok(Written {
         paths: vec![path],
         user: user(chat).to_owned(),
@@ -30,8 +31,8 @@ pub fn write(chat: &ParsedChat, dir: &Path) -> io::Result<Written> {
     })
 }
 
-/// The whole `result.json`.
-pub fn render(chat: &ParsedChat) -> String {
+/// The whole `result.json`, written by a computer set to `tz`.
+pub fn render(chat: &ParsedChat, tz: &TimeZone) -> String {
     let mut out = format!(
         "{{\n \"name\": {},\n \"type\": \"personal_chat\",\n \"id\": {PARTNER_ID},\n \"messages\": [",
         json_str(partner(chat))
@@ -45,7 +46,7 @@ pub fn render(chat: &ParsedChat) -> String {
             (partner(chat), PARTNER_ID)
         };
         let id_no = i + 1;
-        let date = utc(e.ts, "%Y-%m-%dT%H:%M:%S");
+        let date = wall(e.ts, tz, "%Y-%m-%dT%H:%M:%S");
         let unix = e.ts.div_euclid(1000);
         let head = format!(
             "  {{\n   \"id\": {id_no},\n   \"type\": \"{}\",\n   \"date\": \"{date}\",\n   \"date_unixtime\": \"{unix}\",\n",
@@ -70,14 +71,14 @@ pub fn render(chat: &ParsedChat) -> String {
                         photo += 1;
                         b.push_str(&format!(
                             "   \"photo\": \"photos/photo_{photo}@{}.jpg\",\n   \"width\": 1280,\n   \"height\": 960,\n   \"text\": \"\",\n   \"text_entities\": []\n",
-                            utc(e.ts, "%d-%m-%Y_%H-%M-%S")
+                            wall(e.ts, tz, "%d-%m-%Y_%H-%M-%S")
                         ));
                     }
                     Kind::Voice => {
                         photo += 1;
                         b.push_str(&format!(
                             "   \"file\": \"voice_messages/audio_{photo}@{}.ogg\",\n   \"media_type\": \"voice_message\",\n   \"mime_type\": \"audio/ogg\",\n   \"duration_seconds\": 4,\n   \"text\": \"\",\n   \"text_entities\": []\n",
-                            utc(e.ts, "%d-%m-%Y_%H-%M-%S")
+                            wall(e.ts, tz, "%d-%m-%Y_%H-%M-%S")
                         ));
                     }
                     _ => {
