@@ -335,6 +335,7 @@ macro_rules! format_test {
 }
 
 format_test!(whatsapp_round_trip, Format::WhatsApp);
+format_test!(whatsapp_ios_round_trip, Format::WhatsAppIos);
 format_test!(telegram_round_trip, Format::Telegram);
 format_test!(messenger_round_trip, Format::Messenger);
 format_test!(instagram_round_trip, Format::Instagram);

@@ -64,7 +64,10 @@ pub enum Carry {
 /// Every format walkaway reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Android, en-US (`M/D/YY, H:MM AM - Name: text`), a `.txt`.
     WhatsApp,
+    /// iPhone, en-US (`[M/D/YY, H:MM:SS AM] Name: text`), `_chat.txt` in the unpacked zip.
+    WhatsAppIos,
     Telegram,
     Messenger,
     Instagram,
@@ -84,8 +87,9 @@ const NO_SYSTEM: &str =
 const GONE: &str = "a deleted message is gone from this app's export: nothing of it is left";
 
 impl Format {
-    pub const ALL: [Format; 11] = [
+    pub const ALL: [Format; 12] = [
         Format::WhatsApp,
+        Format::WhatsAppIos,
         Format::Telegram,
         Format::Messenger,
         Format::Instagram,
@@ -101,7 +105,7 @@ impl Format {
     /// The source the importer must give the chat.
     pub fn source(self) -> Source {
         match self {
-            Format::WhatsApp => Source::WhatsApp,
+            Format::WhatsApp | Format::WhatsAppIos => Source::WhatsApp,
             Format::Telegram => Source::Telegram,
             Format::Messenger => Source::Messenger,
             Format::Instagram => Source::Instagram,
@@ -115,8 +119,12 @@ impl Format {
         }
     }
 
+    /// The source's name (`whatsapp-ios` for the iPhone's WhatsApp).
     pub fn name(self) -> &'static str {
-        self.source().as_str()
+        match self {
+            Format::WhatsAppIos => "whatsapp-ios",
+            _ => self.source().as_str(),
+        }
     }
 
     /// What the format does with `kind`. docs/simulation.md ("Every format") has the table.
@@ -126,7 +134,7 @@ impl Format {
             (_, Kind::Text | Kind::Media) => Carry::Same,
             (_, Kind::Call) => Carry::Not(NO_CALL),
             (_, Kind::Reaction) => Carry::Not(NO_REACTION),
-            (WhatsApp | Csv, _) => Carry::Same,
+            (WhatsApp | WhatsAppIos | Csv, _) => Carry::Same,
             (GoogleChat, Kind::Voice) => Carry::As(
                 Kind::Media,
                 "hangouts has no voice messages: a recording is sent as an attachment",
@@ -154,8 +162,8 @@ impl Format {
         match self {
             // `M/D/YY, H:MM AM` and `HH:MM`: whole minutes.
             Format::WhatsApp | Format::Line => 60_000,
-            // Seconds: `date_unixtime`, signal-export's `HH:MM:SS`, the CSV's ISO times.
-            Format::Telegram | Format::Signal | Format::Csv => 1_000,
+            // Seconds: iOS headers, `date_unixtime`, signal-export's `HH:MM:SS`, the CSV's times.
+            Format::WhatsAppIos | Format::Telegram | Format::Signal | Format::Csv => 1_000,
             // Milliseconds or finer (Meta, SMS, Discord; chat.db nanoseconds, Hangouts µs).
             _ => 1,
         }
@@ -166,7 +174,7 @@ impl Format {
     pub fn wall_clock(self) -> bool {
         matches!(
             self,
-            Format::WhatsApp | Format::Line | Format::Signal | Format::Csv
+            Format::WhatsApp | Format::WhatsAppIos | Format::Line | Format::Signal | Format::Csv
         )
     }
 
@@ -244,6 +252,20 @@ impl Format {
                 std::fs::write(&path, crate::whatsapp::render_android_en_us_in(chat, tz))?;
                 Ok(Written {
                     paths: vec![path],
+                    user: user(chat).to_owned(),
+                    partner: partner(chat).to_owned(),
+                    names_user: false,
+                })
+            }
+            Format::WhatsAppIos => {
+                // The zip the iPhone shares, as unpacked by the Mac or the phone's Files app.
+                let folder = dir.join(format!("WhatsApp Chat - {}", partner(chat)));
+                write_file(
+                    &folder.join("_chat.txt"),
+                    crate::whatsapp::render_ios_en_us_in(chat, tz),
+                )?;
+                Ok(Written {
+                    paths: vec![folder],
                     user: user(chat).to_owned(),
                     partner: partner(chat).to_owned(),
                     names_user: false,
