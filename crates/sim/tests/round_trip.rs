@@ -243,6 +243,19 @@ fn round_trip_with(
         std::fs::create_dir_all(&out).unwrap();
         let written = write(&whole, as_of, &out, &tz).unwrap();
         let loaded = import(format, &written, &tz);
+        if written
+            .paths
+            .iter()
+            .all(|p| p.extension().is_some_and(|e| e == "zip"))
+        {
+            assert_eq!(
+                loaded.info.data_end,
+                Some(as_of),
+                "{} seed {seed} {zone}: a zip's entry date is the data end ({:?})",
+                format.name(),
+                loaded.info.data_end_source
+            );
+        }
         let got = canonical(format, &written, &loaded);
         let expected = format.expected_in(&whole, &tz);
         moved += expected
@@ -360,5 +373,99 @@ fn messenger_thread_over_several_files_round_trip() {
         let thread = std::fs::read_dir(&inbox)?.next().unwrap()?.path();
         assert!(thread.join("message_3.json").exists());
         Ok(w)
+    });
+}
+
+/// Zips everything under `root` (entries named relative to it, dated `date`), as the app or
+/// the phone delivers the export.
+fn zip_tree(root: &Path, files: &[std::path::PathBuf], to: &Path, date: zip::DateTime) {
+    use std::io::Write;
+    let mut w = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(date);
+    let mut stack: Vec<std::path::PathBuf> = files.to_vec();
+    while let Some(p) = stack.pop() {
+        if p.is_dir() {
+            for e in std::fs::read_dir(&p).unwrap() {
+                stack.push(e.unwrap().path());
+            }
+            continue;
+        }
+        let name = p
+            .strip_prefix(root)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .replace('\\', "/");
+        w.start_file(name, opts).unwrap();
+        w.write_all(&std::fs::read(&p).unwrap()).unwrap();
+    }
+    w.finish().unwrap();
+}
+
+/// The formats delivered as a zip (or whose folder a user may zip): the same round trip from
+/// the zip, and the zip entries' date (the moment the export was written, a wall time in the
+/// phone's zone) is the chat's data end.
+fn zip_round_trip(format: Format, dir: &Path) {
+    round_trip_with(format, dir, |chat, as_of, out, tz| {
+        let inner = out.join("unzipped");
+        std::fs::create_dir_all(&inner)?;
+        let w = format.write_in(chat, as_of, &inner, tz)?;
+        let local = jiff::Timestamp::from_millisecond(as_of)
+            .unwrap()
+            .to_zoned(tz.clone());
+        let date = zip::DateTime::from_date_and_time(
+            local.year() as u16,
+            local.month() as u8,
+            local.day() as u8,
+            local.hour() as u8,
+            local.minute() as u8,
+            local.second() as u8,
+        )
+        .unwrap();
+        let to = out.join(format!("{}-export.zip", format.name()));
+        zip_tree(&inner, &w.paths, &to, date);
+        Ok(Written {
+            paths: vec![to],
+            ..w
+        })
+    });
+}
+
+macro_rules! zip_test {
+    ($name:ident, $format:expr) => {
+        #[test]
+        fn $name() {
+            let dir = tempfile::tempdir().unwrap();
+            zip_round_trip($format, dir.path());
+        }
+    };
+}
+
+zip_test!(whatsapp_zip_round_trip, Format::WhatsApp);
+zip_test!(whatsapp_ios_zip_round_trip, Format::WhatsAppIos);
+zip_test!(telegram_zip_round_trip, Format::Telegram);
+zip_test!(messenger_zip_round_trip, Format::Messenger);
+zip_test!(instagram_zip_round_trip, Format::Instagram);
+#[cfg(feature = "imessage")]
+zip_test!(imessage_zip_round_trip, Format::IMessage);
+zip_test!(discord_zip_round_trip, Format::Discord);
+zip_test!(signal_zip_round_trip, Format::Signal);
+zip_test!(googlechat_zip_round_trip, Format::GoogleChat);
+
+/// DiscordChatExporter's batch export is a folder of channel files: the folder reads as its
+/// channel.
+#[test]
+fn discord_folder_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    round_trip_with(Format::Discord, dir.path(), |chat, as_of, out, tz| {
+        let folder = out.join("Discord export");
+        std::fs::create_dir_all(&folder)?;
+        let w = Format::Discord.write_in(chat, as_of, &folder, tz)?;
+        Ok(Written {
+            paths: vec![folder],
+            ..w
+        })
     });
 }
