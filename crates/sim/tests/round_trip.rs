@@ -454,18 +454,34 @@ zip_test!(discord_zip_round_trip, Format::Discord);
 zip_test!(signal_zip_round_trip, Format::Signal);
 zip_test!(googlechat_zip_round_trip, Format::GoogleChat);
 
-/// DiscordChatExporter's batch export is a folder of channel files: the folder reads as its
-/// channel.
-#[test]
-fn discord_folder_round_trip() {
-    let dir = tempfile::tempdir().unwrap();
-    round_trip_with(Format::Discord, dir.path(), |chat, as_of, out, tz| {
-        let folder = out.join("Discord export");
+/// The folder an export was written into (an unpacked zip, DiscordChatExporter's batch export,
+/// `~/Library/Messages`, signal-export's output) reads as the export.
+fn folder_round_trip(format: Format, dir: &Path) {
+    round_trip_with(format, dir, |chat, as_of, out, tz| {
+        let folder = out.join("export");
         std::fs::create_dir_all(&folder)?;
-        let w = Format::Discord.write_in(chat, as_of, &folder, tz)?;
+        let w = format.write_in(chat, as_of, &folder, tz)?;
         Ok(Written {
             paths: vec![folder],
             ..w
         })
     });
 }
+
+macro_rules! folder_test {
+    ($name:ident, $format:expr) => {
+        #[test]
+        fn $name() {
+            let dir = tempfile::tempdir().unwrap();
+            folder_round_trip($format, dir.path());
+        }
+    };
+}
+
+folder_test!(whatsapp_folder_round_trip, Format::WhatsApp);
+folder_test!(telegram_folder_round_trip, Format::Telegram);
+#[cfg(feature = "imessage")]
+folder_test!(imessage_folder_round_trip, Format::IMessage);
+folder_test!(discord_folder_round_trip, Format::Discord);
+folder_test!(signal_folder_round_trip, Format::Signal);
+folder_test!(googlechat_folder_round_trip, Format::GoogleChat);
