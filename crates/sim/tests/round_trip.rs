@@ -485,3 +485,13 @@ folder_test!(imessage_folder_round_trip, Format::IMessage);
 folder_test!(discord_folder_round_trip, Format::Discord);
 folder_test!(signal_folder_round_trip, Format::Signal);
 folder_test!(googlechat_folder_round_trip, Format::GoogleChat);
+
+/// Telegram's whole-account export ("Export Telegram data"): the chat in `chats.list`, the
+/// user named by `personal_information`.
+#[test]
+fn telegram_account_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    round_trip_with(Format::Telegram, dir.path(), |chat, _, out, tz| {
+        formats::telegram::write_account(chat, out, tz)
+    });
+}

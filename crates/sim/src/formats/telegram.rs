@@ -7,6 +7,9 @@
 //! Kinds: a photo has `photo`, `width`, `height`; a voice note `file` with `media_type`
 //! `voice_message`; a missed call is a `service` record with `action` `phone_call`, its caller
 //! as `actor` and `discard_reason` `missed`. Deleted messages are not in the export.
+//!
+//! [`write_account`] writes the other variant, "Export Telegram data" (the whole account):
+//! `personal_information` naming the user, and the chat in `chats.list`.
 
 use std::io;
 use std::path::Path;
@@ -31,6 +34,25 @@ pub fn write(chat: &ParsedChat, dir: &Path, tz: &TimeZone) -> io::Result<Written
     })
 }
 
+/// "Export Telegram data": the whole account's `result.json`, holding this one chat (and a
+/// contact list and an empty `left_chats`, which the reader skips).
+pub fn write_account(chat: &ParsedChat, dir: &Path, tz: &TimeZone) -> io::Result<Written> {
+    let path = dir.join("DataExport_2026-10-31").join("result.json");
+    let body = format!(
+        "{{\n \"about\": \"Here is the data you requested. Remember: Telegram is ad free, it doesn't sell your data.\",\n \"personal_information\": {{\n  \"user_id\": {USER_ID},\n  \"first_name\": {},\n  \"last_name\": \"\",\n  \"phone_number\": \"+1 555 010 9999\",\n  \"username\": \"@alexkim\",\n  \"bio\": \"\"\n }},\n \"contacts\": {{\n  \"about\": \"This is your contact list.\",\n  \"list\": [\n   {{\n    \"user_id\": {PARTNER_ID},\n    \"first_name\": {},\n    \"last_name\": \"\",\n    \"phone_number\": \"+1 555 010 2345\",\n    \"date\": \"2025-12-01T10:00:00\",\n    \"date_unixtime\": \"1764583200\"\n   }}\n  ]\n }},\n \"chats\": {{\n  \"about\": \"This page lists all chats from this export.\",\n  \"list\": [\n{}  ]\n }},\n \"left_chats\": {{\n  \"about\": \"This page lists all supergroups and channels you left.\",\n  \"list\": []\n }}\n}}\n",
+        json_str(user(chat)),
+        json_str(partner(chat)),
+        render(chat, tz)
+    );
+    write_file(&path, body)?;
+    Ok(Written {
+        paths: vec![path],
+        user: user(chat).to_owned(),
+        partner: partner(chat).to_owned(),
+        names_user: true,
+    })
+}
+
 /// The whole `result.json`, written by a computer set to `tz`.
 pub fn render(chat: &ParsedChat, tz: &TimeZone) -> String {
     let mut out = format!(
@@ -40,6 +62,13 @@ pub fn render(chat: &ParsedChat, tz: &TimeZone) -> String {
     let mut photo = 0u32;
     for (i, (e, text)) in chat.events.iter_texts().enumerate() {
         let Some(sender) = e.sender else { continue };
+        // Deleted messages are not in the export; the simulator makes no other kind.
+        if !matches!(
+            e.kind,
+            Kind::Text | Kind::Media | Kind::Voice | Kind::MissedCall
+        ) {
+            continue;
+        }
         let (name, id) = if sender == 0 {
             (user(chat), USER_ID)
         } else {
