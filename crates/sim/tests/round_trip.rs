@@ -113,6 +113,19 @@ fn import(format: Format, written: &Written, tz: &TimeZone) -> walkaway_store::L
             .filter(|d| d.severity == Severity::Warning)
             .collect();
         assert!(warnings.is_empty(), "{}: {warnings:?}", format.name());
+        // The in-memory reading (the in-browser app's, `read_bytes`) gives the same chats as
+        // the streamed one from disk.
+        if path.is_file() {
+            let bytes = std::fs::read(path).unwrap();
+            let in_memory =
+                walkaway_import::read_bytes(&path.display().to_string(), &bytes, &opts).unwrap();
+            assert_eq!(in_memory.format, imported.format, "{}", format.name());
+            assert!(
+                in_memory.parsed.chats == imported.parsed.chats,
+                "{}: read_bytes and read_path differ",
+                format.name()
+            );
+        }
         let meta = ImportMeta {
             path: path.display().to_string(),
             file_hash: imported.file_hash.clone(),
