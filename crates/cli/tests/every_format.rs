@@ -1,0 +1,107 @@
+//! Every format through the binary: one simulated history written as each app exports it
+//! (`walkaway_sim::formats`, by a phone or computer in Europe/Paris), then `walkaway report
+//! FILE --json` (which analyses the parsed events while the database commits) must print
+//! exactly what `import` followed by `report CHAT --json` prints, and its messages per person
+//! and conversations must be the history's as the format holds it.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use walkaway_analysis::Config;
+use walkaway_analysis::full::analyze_full;
+use walkaway_sim::formats::{self, Format};
+use walkaway_sim::presets;
+use walkaway_sim::sim::{Scenario, generate};
+
+fn walkaway(db: &std::path::Path, args: &[&str]) -> Value {
+    let out = Command::cargo_bin("walkaway")
+        .unwrap()
+        .env("WALKAWAY_DB", db)
+        .env("TZ", "UTC")
+        .env("NO_COLOR", "1")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    if out.stdout.is_empty() {
+        return Value::Null;
+    }
+    serde_json::from_slice(&out.stdout).unwrap_or(Value::Null)
+}
+
+#[test]
+fn report_file_equals_import_then_report_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut p = presets::validation_params(4, Scenario::AsBefore);
+    p.user.name = "Alex Kim".to_owned();
+    p.partner.name = "Zoë Martin".to_owned();
+    let sim = generate(&p);
+    let whole = formats::with_seconds(&sim.chat);
+    let as_of = sim.truth.as_of;
+    let tz = jiff::tz::TimeZone::get("Europe/Paris").unwrap();
+    let flags = [
+        "--json",
+        "--tz",
+        "Europe/Paris",
+        "--stepback",
+        "2026-10-01",
+        "--as-of",
+        "2026-10-31",
+    ];
+    for format in Format::ALL {
+        let name = format.name();
+        let out = dir.path().join(name);
+        std::fs::create_dir_all(&out).unwrap();
+        let written = format.write_in(&whole, as_of, &out, &tz).unwrap();
+        // The SMS backup's messages file (its call log is a file of its own).
+        let file = written.paths[0].to_str().unwrap();
+        let me = written.user.as_str();
+
+        let fast_db = out.join("fast.db");
+        let mut args = vec!["report", file, "--me", me];
+        args.extend(flags);
+        let fast = walkaway(&fast_db, &args);
+
+        let slow_db = out.join("slow.db");
+        walkaway(
+            &slow_db,
+            &["import", file, "--me", me, "--tz", "Europe/Paris"],
+        );
+        let id = fast["chat"]["id"].as_str().unwrap().to_owned();
+        let mut args = vec!["report", id.as_str()];
+        args.extend(flags);
+        let slow = walkaway(&slow_db, &args);
+        assert!(
+            fast == slow,
+            "{name}: report FILE and import + report differ"
+        );
+
+        // The figures are the history's as the format holds it (the SMS file without calls).
+        let expected = format.expected_in(&whole, &tz);
+        let cfg = Config::new(0, Some(1), as_of);
+        let a = analyze_full(&expected.events, &expected.people, &cfg, &[]).unwrap();
+        let (me, partner) = (
+            fast["me"].as_str().unwrap(),
+            fast["partner"].as_str().unwrap(),
+        );
+        assert_eq!(me, written.user, "{name}");
+        assert_eq!(partner, written.partner, "{name}");
+        assert_eq!(fast["messages"]["total"], a.base.messages.total, "{name}");
+        assert_eq!(fast["messages"]["by"][me], a.base.messages.by[0], "{name}");
+        assert_eq!(
+            fast["messages"]["by"][partner], a.base.messages.by[1],
+            "{name}"
+        );
+        assert_eq!(
+            fast["conversations"]["count"], a.base.conversations.count as u64,
+            "{name}"
+        );
+        assert_eq!(
+            fast["conversations"]["opened_by"][partner], a.base.conversations.opened_by[1],
+            "{name}"
+        );
+    }
+}
