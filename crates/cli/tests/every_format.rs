@@ -105,3 +105,56 @@ fn report_file_equals_import_then_report_in_every_format() {
         );
     }
 }
+
+/// `walkaway import FOLDER` on a folder that is one export, as the user has it: Telegram's
+/// export folder (`result.json` beside its media folders), a Messages folder (`chat.db` beside
+/// `Attachments`), Facebook's "download your information" (its profile folder beside
+/// `your_facebook_activity`). Each is one chat with the history's messages; none is split into
+/// its subfolders (which hold no chat, and failed the whole import).
+#[test]
+fn an_export_folder_imports_as_one_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let sim = generate(&presets::validation_params(5, Scenario::AsBefore));
+    let whole = formats::with_seconds(&sim.chat);
+    let as_of = sim.truth.as_of;
+    for format in [Format::Telegram, Format::IMessage, Format::Messenger] {
+        let name = format.name();
+        let out = dir.path().join(name);
+        std::fs::create_dir_all(&out).unwrap();
+        let written = format.write(&whole, as_of, &out).unwrap();
+        let folder = if written.paths[0].is_dir() {
+            written.paths[0].clone()
+        } else {
+            written.paths[0].parent().unwrap().to_path_buf()
+        };
+        // The media the apps put beside the data.
+        let media = folder.join(match format {
+            Format::IMessage => "Attachments/0a/10",
+            Format::Telegram => "photos",
+            _ => "your_facebook_activity/messages/photos",
+        });
+        std::fs::create_dir_all(&media).unwrap();
+        std::fs::write(
+            media.join("IMG_0001.jpg"),
+            b"\xff\xd8\xff\xe0 not really a photo",
+        )
+        .unwrap();
+
+        let db = out.join("w.db");
+        walkaway(&db, &["import", folder.to_str().unwrap()]);
+        let chats = walkaway(&db, &["chats", "--json"]);
+        let chats = chats.as_array().unwrap();
+        assert_eq!(chats.len(), 1, "{name}: {chats:?}");
+        let expected = format.expected(&whole);
+        let messages = expected
+            .events
+            .iter()
+            .filter(|e| e.kind.is_message())
+            .count();
+        assert_eq!(
+            chats[0]["messages"], messages as u64,
+            "{name}: {:?}",
+            chats[0]
+        );
+    }
+}
