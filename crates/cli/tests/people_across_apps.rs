@@ -212,6 +212,18 @@ fn whatsapp_instagram_and_sms_with_calls_are_one_person() {
     assert_eq!(listed.as_array().unwrap().len(), 3, "{listed:#}");
 
     let id = zoe["id"].as_str().unwrap().to_owned();
+    // The plain listing says the same, with the command to run (the handle quoted for a shell).
+    let text = env.ok(&["people"]);
+    assert!(
+        text.contains(&format!(
+            "suggested: {wa_handle} (same display name \"{CONTACT}\""
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!("walkaway link {id} '{wa_handle}'")),
+        "{text}"
+    );
     let linked = env.ok(&["link", &id, &wa_handle, &ig_handle]);
     assert!(linked.contains("linked"), "{linked}");
     let listed = env.json(&["people", "--json"]);
