@@ -209,7 +209,6 @@ fn import_chat(
 
     // Every sender must be a listed person; system events never have one.
     let people = chat.people.len();
-    let mut is_participant = vec![false; people];
     let mut range: Option<(Millis, Millis)> = None;
     let mut sorted = true;
     for e in &chat.events {
@@ -222,29 +221,19 @@ fn import_chat(
         });
         if let Some(s) = e.sender
             && e.kind != Kind::System
+            && s as usize >= people
         {
-            match is_participant.get_mut(s as usize) {
-                Some(flag) => *flag = true,
-                None => {
-                    return Err(invalid(format!(
-                        "the event at line {} names person {s} but the chat lists {people}",
-                        e.line
-                    )));
-                }
-            }
+            return Err(invalid(format!(
+                "the event at line {} names person {s} but the chat lists {people}",
+                e.line
+            )));
         }
     }
-    // A two-person chat whose export names both sides, the user by `me_hint` and the other by
-    // a stable handle (a phone number, an email, a user id), is with both even when one of them
-    // sent nothing: a call log of the calls the user placed, an SMS thread only one side wrote
-    // in. Keyed by its senders alone, the calls the user placed to two numbers were one chat
-    // ("Me"), and a call log never joined the SMS chat of its number.
-    if let (2, Some(me @ 0..=1)) = (people, chat.me_hint)
-        && is_participant.iter().any(|p| *p)
-        && !chat.handle(1 - me).trim().is_empty()
-    {
-        is_participant = vec![true, true];
-    }
+    // Who takes part (`ParsedChat::participants`, shared with the in-browser app): the senders
+    // checked above, and in a two-person chat whose export names both sides, both even when one
+    // sent nothing. Keyed by its senders alone, the calls the user placed to two numbers were
+    // one chat ("Me"), and a call log never joined the SMS chat of its number.
+    let is_participant = chat.participants();
     let me_hint = match chat.me_hint {
         None => None,
         Some(h) => Some(chat.people.get(h as usize).ok_or_else(|| {
