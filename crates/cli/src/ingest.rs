@@ -248,16 +248,18 @@ pub fn human_bytes(b: u64) -> String {
     }
 }
 
-/// The exports behind a path: a file is itself; an Instagram activity folder is itself (the
-/// importer walks it); any other folder stands for the exports directly inside it (chat
-/// .txt/.zip/.json files and activity folders), so `walkaway import ~/Downloads/exports` works.
 /// The extensions of the files a folder's exports come in: WhatsApp and LINE .txt, zips,
 /// Telegram/Meta/Discord/Google .json, SMS Backup & Restore .xml (messages and call log), .csv,
 /// iMessage's chat.db (and Signal's chat.md, by name).
 const EXPORT_EXTENSIONS: [&str; 6] = ["txt", "zip", "json", "xml", "csv", "db"];
 
+/// The exports behind a path: a file is itself; a folder that is one export is itself (the
+/// importer walks it: Meta's "download your information", Telegram's export folder, a folder
+/// holding `chat.db` such as `~/Library/Messages`); any other folder stands for the exports
+/// directly inside it (chat .txt/.zip/.json/.xml/.csv/.db files, chat.md, and export folders),
+/// so `walkaway import ~/Downloads/exports` works.
 pub fn expand_target(path: &Path) -> Result<Vec<PathBuf>> {
-    if !path.is_dir() || looks_like_instagram_folder(path) {
+    if !path.is_dir() || looks_like_one_export(path) {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut entries: Vec<PathBuf> = std::fs::read_dir(path)
@@ -287,15 +289,25 @@ pub fn expand_target(path: &Path) -> Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-fn looks_like_instagram_folder(p: &Path) -> bool {
+/// A folder the importer reads as one export: Instagram activity or Meta's "download your
+/// information" (its top folders, current and older), Telegram's export (`result.json` beside
+/// its media folders), or a Messages folder (`chat.db` beside `Attachments`). Split into its
+/// subfolders, such a folder failed as a whole (its profile or media folders hold no chat).
+fn looks_like_one_export(p: &Path) -> bool {
     [
         "your_instagram_activity",
+        "your_facebook_activity",
+        "your_activity_across_facebook",
         "likes",
         "comments",
         "story_interactions",
     ]
     .iter()
     .any(|d| p.join(d).is_dir())
+        || p.join("messages").join("inbox").is_dir()
+        || ["result.json", "chat.db"]
+            .iter()
+            .any(|f| p.join(f).is_file())
 }
 
 #[cfg(test)]

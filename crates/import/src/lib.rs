@@ -877,6 +877,11 @@ fn read_dir(dir: &Path, opts: &Options) -> Result<Imported, ImportError> {
         let Some(head) = json_head(f).map_err(|e| io_error(f, e))? else {
             continue;
         };
+        // DiscordChatExporter and Hangouts first, as for a file: a DiscordChatExporter
+        // record's `reactions` list is also a Meta key.
+        if other_formats::json_kind(&head).is_some() {
+            continue;
+        }
         let shape = json::sniff(&head);
         if shape != json::Shape::Other {
             let name = f
@@ -1400,6 +1405,10 @@ fn read_archive(
             continue;
         }
         let head = zip.head(e, HEAD);
+        // DiscordChatExporter and Hangouts are read below, as for a file.
+        if other_formats::json_kind(&head).is_some() {
+            continue;
+        }
         let shape = json::sniff(&head);
         if shape != json::Shape::Other {
             candidates.push(dyi::Candidate {

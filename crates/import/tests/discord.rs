@@ -295,3 +295,38 @@ fn a_folder_of_channels_is_read_whole() {
         .collect();
     assert_eq!(titles, ["other plans", "weekend plans"]);
 }
+
+/// DiscordChatExporter writes `"reactions": []` on every message; a Meta key too. A channel
+/// whose first message has it, in a folder or a zip, is still a Discord channel (it was taken
+/// for a Meta thread, and every record skipped for want of `timestamp_ms`).
+#[test]
+fn a_channel_with_reactions_first_in_a_folder_or_zip() {
+    const DM: &str = r#"{"guild": {"id": "0", "name": "Direct Messages"},
+  "channel": {"id": "10", "type": "DirectTextChat", "name": "bo"},
+  "messages": [
+    {"id": "1", "type": "Default", "timestamp": "2024-03-01T09:00:00+00:00", "content": "hi",
+     "author": {"id": "100", "name": "ann_k", "nickname": "Ann"}, "attachments": [], "reactions": []},
+    {"id": "2", "type": "Default", "timestamp": "2024-03-01T09:01:00+00:00", "content": "hey",
+     "author": {"id": "200", "name": "bo"}, "attachments": [], "reactions": []}]}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("export");
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("bo.json"), DM).unwrap();
+    let zipped = dir.path().join("export.zip");
+    {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(std::fs::File::create(&zipped).unwrap());
+        w.start_file("bo.json", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        w.write_all(DM.as_bytes()).unwrap();
+        w.finish().unwrap();
+    }
+    for path in [&folder, &zipped] {
+        let i = read_path(path, &utc()).unwrap();
+        assert_eq!(i.format, "discord-json", "{path:?}");
+        assert_eq!(i.parsed.chats.len(), 1, "{path:?}");
+        let c = &i.parsed.chats[0];
+        assert_eq!(c.source, Some(Source::Discord));
+        assert_eq!(c.events.len(), 2, "{path:?}: {:?}", i.parsed.diagnostics);
+    }
+}

@@ -473,6 +473,31 @@ pub struct ParsedChat {
 }
 
 impl ParsedChat {
+    /// Who takes part in the chat, parallel to `people`: everyone who sent something other than
+    /// a system event, and, in a two-person chat whose export names the user (`me_hint`) and
+    /// gives the other a stable handle (a phone number, an email, a user id), both, even when
+    /// one of them sent nothing (a call log of the calls the user placed, an SMS thread only
+    /// one side wrote in). A chat's identity is its source and these people's names: the store
+    /// matches and names chats by them, and the in-browser app names a chat as the store would.
+    pub fn participants(&self) -> Vec<bool> {
+        let mut is = vec![false; self.people.len()];
+        for e in self.events.iter() {
+            if let Some(s) = e.sender
+                && e.kind != Kind::System
+                && let Some(flag) = is.get_mut(s as usize)
+            {
+                *flag = true;
+            }
+        }
+        if let (2, Some(me @ 0..=1)) = (is.len(), self.me_hint)
+            && is.iter().any(|p| *p)
+            && !self.handle(1 - me).trim().is_empty()
+        {
+            is = vec![true, true];
+        }
+        is
+    }
+
     /// The handle of participant `p` ("" when the source has none).
     pub fn handle(&self, p: PersonIdx) -> &str {
         self.handles.get(p as usize).map_or("", String::as_str)
@@ -617,6 +642,42 @@ mod tests {
         assert_eq!(texts, ["hi", "ça va?\nyes"]);
         // Debug output never shows texts.
         assert!(!format!("{ev:?}").contains("hi"));
+    }
+
+    #[test]
+    fn participants_are_senders_and_a_named_silent_side() {
+        let call = |sender| NewEvent {
+            ts: 0,
+            sender: Some(sender),
+            kind: Kind::MissedCall,
+            text: "",
+            line: 1,
+            flags: 0,
+        };
+        let mut c = ParsedChat {
+            people: vec!["Me".into(), "Ann".into()],
+            events: Events::try_from_iter([call(0)]).unwrap(),
+            me_hint: Some(0),
+            handles: vec![String::new(), "+15550001111".into()],
+            ..ParsedChat::default()
+        };
+        // The export names both: the user, and Ann by her number.
+        assert_eq!(c.participants(), [true, true]);
+        // Without a handle (a display name only), or without knowing the user: senders only.
+        c.handles = Vec::new();
+        assert_eq!(c.participants(), [true, false]);
+        c.handles = vec![String::new(), "+15550001111".into()];
+        c.me_hint = None;
+        assert_eq!(c.participants(), [true, false]);
+        // Nobody sent anything: nobody.
+        c.me_hint = Some(0);
+        c.events = Events::new();
+        assert_eq!(c.participants(), [false, false]);
+        // A group: senders only.
+        c.people.push("Bo".into());
+        c.handles.push("+15550002222".into());
+        c.events = Events::try_from_iter([call(0)]).unwrap();
+        assert_eq!(c.participants(), [true, false, false]);
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //!
 //! **Which stored chat a parsed chat belongs to.** Participants are the distinct names that
 //! send at least one non-system event (system events have no sender and never make anyone a
-//! participant). A parsed chat is matched, in order:
+//! participant), and in a two-person chat whose export names the user (`me_hint`) and gives the
+//! other a stable handle, both people even when one sent nothing (a call log of the calls the
+//! user placed). A parsed chat is matched, in order:
 //! 1. to the chat that was already imported with the same source and exactly the same
 //!    participant set (every participant set a chat was ever imported under is remembered,
 //!    so an older export still matches after the group grew);
@@ -207,7 +209,6 @@ fn import_chat(
 
     // Every sender must be a listed person; system events never have one.
     let people = chat.people.len();
-    let mut is_participant = vec![false; people];
     let mut range: Option<(Millis, Millis)> = None;
     let mut sorted = true;
     for e in &chat.events {
@@ -220,18 +221,19 @@ fn import_chat(
         });
         if let Some(s) = e.sender
             && e.kind != Kind::System
+            && s as usize >= people
         {
-            match is_participant.get_mut(s as usize) {
-                Some(flag) => *flag = true,
-                None => {
-                    return Err(invalid(format!(
-                        "the event at line {} names person {s} but the chat lists {people}",
-                        e.line
-                    )));
-                }
-            }
+            return Err(invalid(format!(
+                "the event at line {} names person {s} but the chat lists {people}",
+                e.line
+            )));
         }
     }
+    // Who takes part (`ParsedChat::participants`, shared with the in-browser app): the senders
+    // checked above, and in a two-person chat whose export names both sides, both even when one
+    // sent nothing. Keyed by its senders alone, the calls the user placed to two numbers were
+    // one chat ("Me"), and a call log never joined the SMS chat of its number.
+    let is_participant = chat.participants();
     let me_hint = match chat.me_hint {
         None => None,
         Some(h) => Some(chat.people.get(h as usize).ok_or_else(|| {

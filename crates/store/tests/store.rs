@@ -996,3 +996,91 @@ fn older_export_after_someone_left_joins_the_stored_chat() {
     assert_eq!(s.chats[0].chat_id, first.chats[0].chat_id);
     assert_eq!((s.chats[0].added, s.chats[0].present), (0, 20));
 }
+
+/// A call log's chat with one number, from `calls` as (instant, placed by the user).
+fn call_chat(number: &str, name: &str, calls: &[(i64, bool)]) -> ParsedChat {
+    ParsedChat {
+        source: Some(Source::Sms),
+        title: Some(name.to_owned()),
+        people: vec!["Me".to_owned(), name.to_owned()],
+        events: Events::try_from_iter(calls.iter().map(|&(ts, by_me)| NewEvent {
+            ts,
+            sender: Some(u32::from(!by_me)),
+            kind: Kind::MissedCall,
+            text: "missed call",
+            line: 1,
+            flags: 0,
+        }))
+        .unwrap(),
+        me_hint: Some(0),
+        exported_at: None,
+        handles: vec![String::new(), number.to_owned()],
+    }
+}
+
+/// A two-person chat whose export names both people (the user by `me_hint`, the other by a
+/// stable handle) is with both, even when one of them sent nothing: the calls the user placed
+/// to two numbers stay two chats (they were one chat, "Me", mixing two people), and a call log
+/// in which only one side called joins the SMS chat of the same number.
+#[test]
+fn a_silent_side_named_by_the_export_is_a_participant() {
+    let (_dir, mut store) = temp_store();
+    let t = 1_600_000_000_000;
+    let mut m = meta("calls.xml", "h-calls");
+    m.format = "sms-xml".to_owned();
+    m.tz = String::new();
+    store
+        .import(
+            &m,
+            &parsed(vec![
+                call_chat("+15550001111", "Ann", &[(t, true)]),
+                call_chat("+15550002222", "Bo", &[(t + 60_000, true)]),
+            ]),
+        )
+        .unwrap();
+    let chats = store.chats().unwrap();
+    assert_eq!(
+        chats.len(),
+        2,
+        "{:?}",
+        chats.iter().map(|c| &c.participants).collect::<Vec<_>>()
+    );
+    for c in &chats {
+        assert_eq!(c.participants.len(), 2, "{:?}", c.participants);
+    }
+
+    // Ann's texts, where both wrote, and a call log where only Ann called: one chat.
+    let mut texts = call_chat(
+        "+15550001111",
+        "Ann",
+        &[(t + 120_000, true), (t + 180_000, false)],
+    );
+    for e in texts.events.iter_mut() {
+        e.kind = Kind::Text;
+    }
+    let mut m = meta("sms.xml", "h-sms");
+    m.format = "sms-xml".to_owned();
+    m.tz = String::new();
+    store.import(&m, &parsed(vec![texts])).unwrap();
+    let mut m = meta("calls2.xml", "h-calls2");
+    m.format = "sms-xml".to_owned();
+    m.tz = String::new();
+    store
+        .import(
+            &m,
+            &parsed(vec![call_chat(
+                "+15550001111",
+                "Ann",
+                &[(t + 240_000, false)],
+            )]),
+        )
+        .unwrap();
+    let chats = store.chats().unwrap();
+    assert_eq!(chats.len(), 2);
+    let ann = chats
+        .iter()
+        .find(|c| c.participants.contains(&"Ann".to_owned()))
+        .unwrap();
+    // One call from the first log, two texts, one call from the second log.
+    assert_eq!(ann.events, 4);
+}

@@ -19,7 +19,7 @@ use walkaway_analysis::full::analyze_full;
 use walkaway_analysis::merge::{Part, coverage_gaps, merge};
 use walkaway_analysis::{Config, StepbackConfig};
 use walkaway_import::{Imported, Options};
-use walkaway_model::{Activity, Kind, Millis, ParsedChat, PersonIdx, Source};
+use walkaway_model::{Activity, Millis, ParsedChat, PersonIdx, Source};
 use walkaway_report::person::PersonInput;
 use walkaway_report::{AsOfSource, Input};
 
@@ -776,15 +776,7 @@ use walkaway_model::import_notes;
 /// hash of the source and the sorted participant names (the same id in every database).
 fn identity(chat: &ParsedChat, source: Option<Source>) -> (String, String) {
     const KEY_SEP: char = '\u{1f}';
-    let mut is_participant = vec![false; chat.people.len()];
-    for e in chat.events.iter() {
-        if let Some(s) = e.sender
-            && e.kind != Kind::System
-            && let Some(flag) = is_participant.get_mut(s as usize)
-        {
-            *flag = true;
-        }
-    }
+    let is_participant = chat.participants();
     let mut participants: Vec<&str> = chat
         .people
         .iter()
