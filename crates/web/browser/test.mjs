@@ -85,6 +85,7 @@ try {
   check(/WhatsApp chat/.test(foundText) && /likes and comments/.test(foundText),
     `says what it found: ${foundText.replace(/\n/g, ' | ')}`);
   check(await page.locator('#me-field').isHidden(), 'does not ask who you are when the export says');
+  check(await page.locator('#chat-field').isHidden(), 'does not ask which chat when there is one');
   const prefilled = await page.inputValue('#asof');
   const mtime = new Date(statSync(chat).mtimeMs).toISOString().slice(0, 10);
   check(prefilled >= '2026-10-30' && prefilled <= mtime, `"when did you export this?" prefilled (${prefilled})`);
