@@ -54,10 +54,12 @@ pub fn analyze_full(
     cfg: &Config,
     activity: &[Activity],
 ) -> Result<FullAnalysis, String> {
-    let matcher = if cfg.extra_signal_patterns.is_empty() {
-        Matcher::try_builtin()?
+    let own;
+    let matcher: &Matcher = if cfg.extra_signal_patterns.is_empty() {
+        Matcher::shared_builtin()?
     } else {
-        Matcher::with_user_patterns(&cfg.extra_signal_patterns)?
+        own = Matcher::with_user_patterns(&cfg.extra_signal_patterns)?;
+        &own
     };
     // The signal scan reads the same messages as the reciprocity metrics but depends on none
     // of them, so it runs beside them on the second core. Results do not depend on timing.
@@ -65,7 +67,7 @@ pub fn analyze_full(
     let msgs = crate::sorted_messages(events, n_people, cfg.as_of);
     #[cfg(not(target_arch = "wasm32"))]
     let (mut base, hits) = std::thread::scope(|s| {
-        let scan = s.spawn(|| signals::scan(&msgs, events, None, &matcher));
+        let scan = s.spawn(|| signals::scan(&msgs, events, None, matcher));
         let base = crate::analyze_borrowed(&msgs, events, n_people, cfg);
         match scan.join() {
             Ok(hits) => (base, hits),
@@ -76,7 +78,7 @@ pub fn analyze_full(
     #[cfg(target_arch = "wasm32")]
     let (mut base, hits) = (
         crate::analyze_borrowed(&msgs, events, n_people, cfg),
-        signals::scan(&msgs, events, None, &matcher),
+        signals::scan(&msgs, events, None, matcher),
     );
     base.msgs = msgs;
     let mut silences = survival::silences(&base.convs, cfg.me, cfg.partner, cfg.as_of);

@@ -15,6 +15,9 @@ pub struct App {
 impl App {
     #[wasm_bindgen(constructor)]
     pub fn new() -> App {
+        // The worker makes the app as it starts, before any file: compile the signal
+        // patterns now rather than after "Show the report".
+        walkaway_analysis::signals::Matcher::warm_up();
         App {
             session: Session::new(),
         }
