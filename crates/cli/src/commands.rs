@@ -33,11 +33,15 @@ fn import(s: ImportSettings) -> Result<()> {
     let mut store = ingest::open_store(&s.db)?;
     let mut out = std::io::stdout().lock();
     let mut failed = 0usize;
-    let mut paths = Vec::new();
+    // (path, found inside a folder the user named)
+    let mut paths: Vec<(std::path::PathBuf, bool)> = Vec::new();
     for p in &s.paths {
-        paths.extend(ingest::expand_target(p)?);
+        let inside = ingest::expand_target(p)?;
+        let from_folder = inside.as_slice() != std::slice::from_ref(p);
+        paths.extend(inside.into_iter().map(|t| (t, from_folder)));
     }
-    for path in &paths {
+    let mut skipped = 0usize;
+    for (path, from_folder) in &paths {
         match ingest::import_one(&mut store, path, &opts, &s.read.tz_name) {
             Ok((imported, summary)) => {
                 ingest::write_summary(&mut out, path, &imported, &summary)?;
@@ -61,6 +65,16 @@ fn import(s: ImportSettings) -> Result<()> {
                     }
                 }
             }
+            // A file of a folder that is no export at all (notes, settings, photos) is
+            // named and passed over; the folder's exports are what was asked for.
+            Err(e) if *from_folder && ingest::is_not_an_export(&e) => {
+                skipped += 1;
+                eprintln!(
+                    "walkaway: skipped {}: {}",
+                    path.display(),
+                    crate::errors::describe(&e)
+                );
+            }
             Err(e) => {
                 failed += 1;
                 eprintln!("walkaway: error: {}", crate::errors::describe(&e));
@@ -73,6 +87,9 @@ fn import(s: ImportSettings) -> Result<()> {
             "{failed} of {} imports failed (see above); nothing from them was stored",
             paths.len()
         );
+    }
+    if skipped == paths.len() {
+        bail!("none of the {skipped} files found is an export (see above)");
     }
     Ok(())
 }

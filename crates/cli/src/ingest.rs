@@ -98,6 +98,18 @@ pub fn import_folder(
     Ok(chats)
 }
 
+/// True when the import failed because the file is not an export of any kind walkaway reads
+/// (as opposed to a damaged or hostile export, which is an error).
+pub fn is_not_an_export(e: &anyhow::Error) -> bool {
+    matches!(
+        e.downcast_ref::<walkaway_import::ImportError>(),
+        Some(
+            walkaway_import::ImportError::UnknownFormat { .. }
+                | walkaway_import::ImportError::NotAnExport { .. }
+        )
+    )
+}
+
 /// The importer's options for these read settings.
 pub fn options(read: &ReadSettings) -> Options {
     Options {

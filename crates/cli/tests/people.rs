@@ -351,6 +351,12 @@ fn an_sms_backup_folder_imports_messages_and_calls_and_forget_removes_them() {
     )
     .unwrap();
     std::fs::write(dir.join("README.md"), "# my backups\n").unwrap();
+    // The backup app's own settings file: not an export, named and passed over.
+    std::fs::write(
+        dir.join("prefs.xml"),
+        "<?xml version=\"1.0\"?><settings/>\n",
+    )
+    .unwrap();
     let out = env
         .cmd()
         .args(["import", dir.to_str().unwrap()])
@@ -359,6 +365,10 @@ fn an_sms_backup_folder_imports_messages_and_calls_and_forget_removes_them() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("README"), "{stderr}");
+    assert!(
+        stderr.contains("skipped") && stderr.contains("prefs.xml"),
+        "{stderr}"
+    );
     let report = env.json(&["report", "Sam", "--json"]);
     assert_eq!(report["messages"]["total"], 3, "{report}");
     assert_eq!(report["calls"]["has_call_data"], true);
