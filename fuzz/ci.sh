@@ -31,7 +31,9 @@ for t in "${targets[@]}"; do
         -max_total_time="$secs" -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 "${dict[@]}" 2>"$work.log"; then
         failed+=("$t")
-        tail -n 60 "$work.log"
+        # The panic message and the input, not only the end of a long backtrace.
+        grep -a -A3 -E 'panicked at|ERROR: libFuzzer|SUMMARY' "$work.log" | head -n 40 || true
+        grep -a -E 'Test unit written|Base64:' "$work.log" || true
     fi
     grep -E '^(stat::number_of_executed_units|stat::average_exec_per_sec)|Done [0-9]+ runs' "$work.log" || true
     rm -rf "$work" "$work.log"

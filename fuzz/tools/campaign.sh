@@ -21,8 +21,8 @@ for t in "${targets[@]}"; do
         -timeout=10 -print_final_stats=1 "${dict[@]}" >"logs/$t.log" 2>&1
     rc=$?
     took=$(( $(date +%s) - start ))
-    execs=$(grep -o 'stat::number_of_executed_units: [0-9]*' "logs/$t.log" | grep -o '[0-9]*$')
-    eps=$(grep -o 'stat::average_exec_per_sec: [0-9]*' "logs/$t.log" | grep -o '[0-9]*$')
+    execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$')
+    eps=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "logs/$t.log" | grep -o '[0-9]*$')
     last=$(grep -E '^#[0-9]+.*cov: ' "logs/$t.log" | tail -n 1)
     cov=$(echo "$last" | grep -o 'cov: [0-9]*' | grep -o '[0-9]*')
     ft=$(echo "$last" | grep -o 'ft: [0-9]*' | grep -o '[0-9]*')
