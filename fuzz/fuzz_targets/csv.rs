@@ -15,5 +15,5 @@ fuzz_target!(|data: &[u8]| {
     for d in [b',', b';', b'\t'] {
         let _ = csv::read_slice("chat.csv", &doc, d, &opts);
     }
-    let _ = read_bytes("chat.csv", &doc, &opts);
+    let _ = read_bytes("input", &doc, &opts);
 });

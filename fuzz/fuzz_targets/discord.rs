@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = discord::sniff(data);
     let _ = discord::read_slice("channel.json", data);
     let _ = discord::read("channel.json", data);
-    let _ = read_bytes("channel.json", data, &opts);
+    let _ = read_bytes("input", data, &opts);
 });

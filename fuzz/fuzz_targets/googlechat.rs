@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = googlechat::sniff(data);
     let _ = googlechat::read_slice("Hangouts.json", data);
     let _ = googlechat::read("Hangouts.json", data);
-    let _ = read_bytes("Hangouts.json", data, &opts);
+    let _ = read_bytes("input", data, &opts);
 });

@@ -16,5 +16,5 @@ fuzz_target!(|data: &[u8]| {
         tz: jiff::tz::TimeZone::UTC,
         date_order: None,
     };
-    let _ = read_bytes("chat.db", &db, &opts);
+    let _ = read_bytes("input", &db, &opts);
 });

@@ -14,5 +14,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = line::parse("chat.txt", &text, &opts);
     let mut doc = String::from("[LINE] Chat history with Sam\n");
     doc.push_str(&text);
-    let _ = read_bytes("chat.txt", doc.as_bytes(), &opts);
+    let _ = read_bytes("input", doc.as_bytes(), &opts);
 });

@@ -15,5 +15,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = t.read("message_2.json", data);
     let _ = t.finish(Source::Messenger, Some("A"));
     let _ = meta::profile_name(data);
-    let _ = read_bytes("message_1.json", data, &opts);
+    let _ = read_bytes("input", data, &opts);
 });

@@ -12,5 +12,5 @@ fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let _ = signal::looks_like_signal(&text);
     let _ = signal::read("Ann/chat.md", &text, &opts);
-    let _ = read_bytes("chat.md", data, &opts);
+    let _ = read_bytes("input", data, &opts);
 });

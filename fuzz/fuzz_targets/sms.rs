@@ -19,5 +19,5 @@ fuzz_target!(|data: &[u8]| {
     let mut calls = b"<calls>".to_vec();
     calls.extend_from_slice(data);
     let _ = sms::read_slice("calls.xml", &calls);
-    let _ = read_bytes("sms.xml", &doc, &opts);
+    let _ = read_bytes("input", &doc, &opts);
 });

@@ -11,5 +11,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let _ = telegram::read_slice("result.json", data, &opts);
     let _ = telegram::read("result.json", data, &opts);
-    let _ = read_bytes("result.json", data, &opts);
+    let _ = read_bytes("input", data, &opts);
 });

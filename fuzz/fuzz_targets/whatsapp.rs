@@ -11,6 +11,5 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = String::from_utf8_lossy(data);
     let _ = whatsapp::parse(&text, &opts);
-    let _ = read_bytes("fuzz.txt", data, &opts);
-    let _ = read_bytes("fuzz.zip", data, &opts);
+    let _ = read_bytes("input", data, &opts);
 });

@@ -27,7 +27,11 @@ pub fn normalize(raw: &str) -> String {
     if let Some(phone) = phone(s) {
         return phone;
     }
-    let bare = strip_prefix_ci(s, "mailto:").unwrap_or(s);
+    // Every `mailto:` goes, not just the first: normalising must give back what it returned.
+    let mut bare = s;
+    while let Some(rest) = strip_prefix_ci(bare, "mailto:") {
+        bare = rest;
+    }
     if is_email(bare) {
         return bare.to_lowercase();
     }

@@ -514,7 +514,13 @@ fn call_seconds(t: &str) -> u64 {
                 .split(':')
                 .map(|p| p.parse().ok())
                 .collect::<Option<Vec<_>>>()?;
-            (parts.len() >= 2).then(|| parts.iter().fold(0u64, |a, p| a * 60 + p))
+            // Saturating: a duration too long for u64 (only a damaged file writes one) is
+            // still a duration, so the call stays a call.
+            (parts.len() >= 2).then(|| {
+                parts
+                    .iter()
+                    .fold(0u64, |a, &p| a.saturating_mul(60).saturating_add(p))
+            })
         })
         .unwrap_or(0)
 }
