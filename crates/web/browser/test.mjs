@@ -5,7 +5,7 @@
 // report is reachable with the keyboard. Screenshots go to target/. Waits are on conditions,
 // each bounded; no sleeps.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, statSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -57,7 +57,7 @@ const browser = await chromium.launch({
     '--disable-component-update', '--no-first-run'],
 });
 try {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const foreign = [];
   context.on('request', (r) => {
     const u = r.url();
@@ -113,8 +113,12 @@ try {
   const seconds = (Date.now() - started) / 1000;
   console.log(`info demo report shown in ${seconds.toFixed(2)} s after Enter`);
 
-  const href = await page.getAttribute('#save-json', 'href');
-  const appJson = JSON.parse(decodeURIComponent(href.slice(href.indexOf(',') + 1)));
+  // What "Save the figures (JSON)" gives the user, read from the download itself.
+  const savedJson = async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#save-json')]);
+    return JSON.parse(readFileSync(await download.path(), 'utf8'));
+  };
+  const appJson = await savedJson();
   // Equal, except that a fraction may differ in its last bit: std's exp/powf are the system's
   // libm natively and Rust's own in WebAssembly (the forecast curve's intervals show it).
   const close = (a, b) => {
@@ -200,17 +204,13 @@ try {
   await page.fill('#asof', '');
   await page.click('#go');
   await page.waitForFunction(() => (document.getElementById('save-json').getAttribute('href') || '').length > 30);
-  const jsonOf = async () => {
-    const h = await page.getAttribute('#save-json', 'href');
-    return JSON.parse(decodeURIComponent(h.slice(h.indexOf(',') + 1)));
-  };
-  const lone = await jsonOf();
+  const lone = await savedJson();
   check(!lone.person, `not combined unless ticked (${lone.messages.total} messages in one app)`);
   await page.check('#merge-options input[name=merge]');
   await page.evaluate(() => document.getElementById('save-json').setAttribute('href', '#'));
   await page.click('#go');
   await page.waitForFunction(() => (document.getElementById('save-json').getAttribute('href') || '').length > 30);
-  const both = await jsonOf();
+  const both = await savedJson();
   check(both.person && both.messages.total === 6 && both.sources.length === 2,
     `ticked, one report across both apps (${both.messages.total} messages, the copy counted once)`);
 
