@@ -82,7 +82,16 @@
       },
       clear() { app.clear(); return true; },
       inspect(tz) { return app.inspect(tz); },
-      report(options) { return app.report(options); },
+      report(options) {
+        const out = app.report(options);
+        try {
+          const error = out.take_error();
+          if (error) return { error };
+          return { html: out.take_html(), json: out.take_json(), notes: JSON.parse(out.take_notes()) };
+        } finally {
+          out.free();
+        }
+      },
     };
     return { where: 'page', call: async (op, ...args) => { await paint(); return ops[op](...args); } };
   }
@@ -366,7 +375,7 @@
     const started = performance.now();
     let out;
     try {
-      out = JSON.parse(await engine.call('report', JSON.stringify(o)));
+      out = await engine.call('report', JSON.stringify(o));
     } catch (e) {
       out = { error: `The report could not be made: ${e.message}` };
     }

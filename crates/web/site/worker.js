@@ -21,6 +21,16 @@ const ready = (async () => {
   app = new wasm_bindgen.App();
 })();
 
+function reportObject(out) {
+  try {
+    const error = out.take_error();
+    if (error) return { error };
+    return { html: out.take_html(), json: out.take_json(), notes: JSON.parse(out.take_notes()) };
+  } finally {
+    out.free();
+  }
+}
+
 const ops = {
   // files: [{name, file}] -> the number added
   async add(files) {
@@ -32,7 +42,8 @@ const ops = {
   },
   clear() { app.clear(); return true; },
   inspect(tz) { return app.inspect(tz); },
-  report(options) { return app.report(options); },
+  // A plain object: the page gets the strings by structured clone, no JSON around them.
+  report(options) { return reportObject(app.report(options)); },
 };
 
 self.onmessage = async (event) => {

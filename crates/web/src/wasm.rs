@@ -49,20 +49,65 @@ impl App {
         }
     }
 
-    /// The report on one chat: `{"html": "...", "json": "...", "notes": [...]}` or
-    /// `{"error": "..."}`. `options` is a JSON [`ReportOptions`].
-    pub fn report(&mut self, options: &str) -> String {
+    /// The report on one chat: a [`ReportOut`] whose `error` is empty, or whose `error` says
+    /// why there is none. `options` is a JSON [`ReportOptions`]. The HTML and the JSON come
+    /// back as two strings, never wrapped in one more JSON document: at a million messages
+    /// the JSON alone is megabytes, and escaping it again cost time in the page.
+    pub fn report(&mut self, options: &str) -> ReportOut {
         let options: ReportOptions = match serde_json::from_str(options) {
             Ok(o) => o,
-            Err(e) => return error(&format!("bad options: {e}")),
+            Err(e) => return ReportOut::error(format!("bad options: {e}")),
         };
         match self.session.report(&options) {
-            // The JSON report goes as the string the CLI would print (key order kept).
-            Ok(r) => {
-                serde_json::json!({ "html": r.html, "json": r.json, "notes": r.notes }).to_string()
-            }
-            Err(e) => error(&e),
+            // The JSON report is the string the CLI would print (key order kept).
+            Ok(r) => ReportOut {
+                html: r.html,
+                json: r.json,
+                notes: serde_json::to_string(&r.notes).unwrap_or_else(|_| "[]".to_owned()),
+                error: String::new(),
+            },
+            Err(e) => ReportOut::error(e),
         }
+    }
+}
+
+/// A report handed to JavaScript: each field is read once (`take_*` moves the string out).
+#[wasm_bindgen]
+pub struct ReportOut {
+    html: String,
+    json: String,
+    /// A JSON array of one-line notes.
+    notes: String,
+    error: String,
+}
+
+#[wasm_bindgen]
+impl ReportOut {
+    fn error(message: String) -> ReportOut {
+        ReportOut {
+            html: String::new(),
+            json: String::new(),
+            notes: "[]".to_owned(),
+            error: message,
+        }
+    }
+
+    /// Why there is no report ("" when there is one).
+    pub fn take_error(&mut self) -> String {
+        std::mem::take(&mut self.error)
+    }
+
+    pub fn take_html(&mut self) -> String {
+        std::mem::take(&mut self.html)
+    }
+
+    pub fn take_json(&mut self) -> String {
+        std::mem::take(&mut self.json)
+    }
+
+    /// A JSON array of strings.
+    pub fn take_notes(&mut self) -> String {
+        std::mem::take(&mut self.notes)
     }
 }
 
