@@ -260,11 +260,6 @@ pub fn human_bytes(b: u64) -> String {
     }
 }
 
-/// The extensions of the files a folder's exports come in: WhatsApp and LINE .txt, zips,
-/// Telegram/Meta/Discord/Google .json, SMS Backup & Restore .xml (messages and call log), .csv,
-/// iMessage's chat.db (and Signal's chat.md, by name).
-const EXPORT_EXTENSIONS: [&str; 6] = ["txt", "zip", "json", "xml", "csv", "db"];
-
 /// The exports behind a path: a file is itself; a folder that is one export is itself (the
 /// importer walks it: Meta's "download your information", Telegram's export folder, a folder
 /// holding `chat.db` such as `~/Library/Messages`); any other folder stands for the exports
@@ -279,15 +274,8 @@ pub fn expand_target(path: &Path) -> Result<Vec<PathBuf>> {
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.is_dir()
-                || p.extension().is_some_and(|x| {
-                    // Which files of a folder to try; each is then recognised by its content.
-                    let x = x.to_string_lossy().to_lowercase();
-                    EXPORT_EXTENSIONS.contains(&x.as_str())
-                })
-                // Signal's export (signal-export) is chat.md; other .md files are notes.
-                || p
-                    .file_name()
-                    .is_some_and(|n| n.to_string_lossy().eq_ignore_ascii_case("chat.md"))
+                || p.file_name()
+                    .is_some_and(|n| walkaway_import::worth_trying(&n.to_string_lossy()))
         })
         .collect();
     entries.sort();

@@ -114,6 +114,20 @@ impl FromStr for DateOrder {
     }
 }
 
+/// Whether a file found in a folder is worth reading as an export: the kinds of files exports
+/// come in (WhatsApp and LINE .txt, zips, Telegram/Meta/Discord/Google .json, SMS Backup &
+/// Restore .xml, .csv, iMessage's chat.db, Signal's chat.md), never photos or notes. Only which
+/// files of a folder to try: each is then recognised by its content.
+pub fn worth_trying(file_name: &str) -> bool {
+    let file = file_name.rsplit(['/', '\\']).next().unwrap_or(file_name);
+    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    file.eq_ignore_ascii_case("chat.md")
+        || matches!(
+            ext.as_deref(),
+            Some("txt" | "zip" | "json" | "xml" | "csv" | "db")
+        )
+}
+
 /// One imported file (or folder).
 #[derive(Clone, Debug)]
 pub struct Imported {
@@ -288,17 +302,13 @@ mod other_formats {
 
     /// The hash and size of a file, read a megabyte at a time.
     pub(super) fn hash_file(path: &Path) -> std::io::Result<(String, u64)> {
-        let digest = std::cell::RefCell::new(Digest {
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-            bytes: 0,
-        });
+        let digest = Digest::start();
         let mut r = Digesting {
             inner: std::fs::File::open(path)?,
             digest: &digest,
         };
         std::io::copy(&mut r, &mut std::io::sink())?;
-        let d = digest.into_inner();
-        Ok((format!("{:032x}", d.hasher.digest128()), d.bytes))
+        Ok(Digest::finish(digest))
     }
 
     fn refusal(name: &str, r: imessage::Refusal) -> ImportError {
@@ -475,35 +485,17 @@ mod other_formats {
         rest: std::fs::File,
         json: Json,
     ) -> std::io::Result<Imported> {
-        let digest = std::cell::RefCell::new(Digest {
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-            bytes: 0,
-        });
-        let mut reader = std::io::BufReader::with_capacity(
-            1 << 20,
-            Digesting {
-                inner: std::io::Cursor::new(head).chain(rest),
-                digest: &digest,
-            },
-        );
-        let (parsed, format) = match json {
-            Json::Discord => (
-                discord::read(name, meta::SkipBom::new(&mut reader))?,
-                "discord-json",
-            ),
-            Json::Hangouts => (
-                googlechat::read(name, meta::SkipBom::new(&mut reader))?,
-                "hangouts-json",
-            ),
-        };
-        std::io::copy(&mut reader, &mut std::io::sink())?;
-        let d = digest.into_inner();
-        Ok(Imported {
-            parsed,
-            format,
-            file_hash: format!("{:032x}", d.hasher.digest128()),
-            bytes: d.bytes,
-            modified: None,
+        read_hashed(head, rest, |reader| {
+            Ok(match json {
+                Json::Discord => (
+                    discord::read(name, meta::SkipBom::new(reader))?,
+                    "discord-json",
+                ),
+                Json::Hangouts => (
+                    googlechat::read(name, meta::SkipBom::new(reader))?,
+                    "hangouts-json",
+                ),
+            })
         })
     }
 }
@@ -530,44 +522,25 @@ fn read_json_stream(
     shape: json::Shape,
     opts: &Options,
 ) -> std::io::Result<Imported> {
-    let digest = std::cell::RefCell::new(Digest {
-        hasher: xxhash_rust::xxh3::Xxh3::new(),
-        bytes: 0,
-    });
-    let mut reader = std::io::BufReader::with_capacity(
-        1 << 20,
-        Digesting {
-            inner: std::io::Cursor::new(head).chain(rest),
-            digest: &digest,
-        },
-    );
-    let (parsed, format) = match shape {
-        json::Shape::MetaThread => {
-            let mut t = meta::ThreadReader::new();
-            t.read(name, &mut reader)?;
-            single_thread(name, t)
-        }
-        _ => {
-            let out = telegram::read(name, meta::SkipBom::new(&mut reader), opts)?;
-            (
-                Parsed {
-                    chats: out.chats,
-                    activity: Vec::new(),
-                    diagnostics: out.diagnostics,
-                },
-                "telegram-json",
-            )
-        }
-    };
-    // Whatever the reader left (after broken json) is hashed too.
-    std::io::copy(&mut reader, &mut std::io::sink())?;
-    let digest = digest.into_inner();
-    Ok(Imported {
-        parsed,
-        format,
-        file_hash: format!("{:032x}", digest.hasher.digest128()),
-        bytes: digest.bytes,
-        modified: None,
+    read_hashed(head, rest, |reader| {
+        Ok(match shape {
+            json::Shape::MetaThread => {
+                let mut t = meta::ThreadReader::new();
+                t.read(name, reader)?;
+                single_thread(name, t)
+            }
+            _ => {
+                let out = telegram::read(name, meta::SkipBom::new(reader), opts)?;
+                (
+                    Parsed {
+                        chats: out.chats,
+                        activity: Vec::new(),
+                        diagnostics: out.diagnostics,
+                    },
+                    "telegram-json",
+                )
+            }
+        })
     })
 }
 
@@ -579,31 +552,16 @@ fn read_sms_stream(
     rest: std::fs::File,
     backup: sms::Backup,
 ) -> std::io::Result<Imported> {
-    let digest = std::cell::RefCell::new(Digest {
-        hasher: xxhash_rust::xxh3::Xxh3::new(),
-        bytes: 0,
-    });
-    let mut reader = std::io::BufReader::with_capacity(
-        1 << 20,
-        Digesting {
-            inner: std::io::Cursor::new(head).chain(rest),
-            digest: &digest,
-        },
-    );
-    let out = sms::read(name, &mut reader)?;
-    // Whatever the reader left (after broken xml) is hashed too.
-    std::io::copy(&mut reader, &mut std::io::sink())?;
-    let digest = digest.into_inner();
-    Ok(Imported {
-        parsed: Parsed {
-            chats: out.chats,
-            activity: Vec::new(),
-            diagnostics: out.diagnostics,
-        },
-        format: backup.format(),
-        file_hash: format!("{:032x}", digest.hasher.digest128()),
-        bytes: digest.bytes,
-        modified: None,
+    read_hashed(head, rest, |reader| {
+        let out = sms::read(name, reader)?;
+        Ok((
+            Parsed {
+                chats: out.chats,
+                activity: Vec::new(),
+                diagnostics: out.diagnostics,
+            },
+            backup.format(),
+        ))
     })
 }
 
@@ -615,26 +573,45 @@ fn read_csv_stream(
     delimiter: u8,
     opts: &Options,
 ) -> std::io::Result<Imported> {
-    let digest = std::cell::RefCell::new(Digest {
-        hasher: xxhash_rust::xxh3::Xxh3::new(),
-        bytes: 0,
-    });
-    let mut reader = Digesting {
-        inner: std::io::Cursor::new(head).chain(rest),
-        digest: &digest,
-    };
-    let out = csv::read(name, &mut reader, delimiter, opts)?;
-    std::io::copy(&mut reader, &mut std::io::sink())?;
-    let digest = digest.into_inner();
-    Ok(Imported {
-        parsed: Parsed {
-            chats: out.chats,
-            activity: Vec::new(),
-            diagnostics: out.diagnostics,
+    read_hashed(head, rest, |reader| {
+        let out = csv::read(name, reader, delimiter, opts)?;
+        Ok((
+            Parsed {
+                chats: out.chats,
+                activity: Vec::new(),
+                diagnostics: out.diagnostics,
+            },
+            csv::FORMAT,
+        ))
+    })
+}
+
+/// Reads a file from disk with `read`, given its first bytes (`head`, already read to
+/// recognise it) and then the rest, buffered: memory holds what `read` keeps, never the file.
+/// Every byte is hashed on the way, and so is whatever `read` left after it stopped (after
+/// broken JSON or XML), so the hash and size are always those of the whole file.
+fn read_hashed(
+    head: Vec<u8>,
+    rest: std::fs::File,
+    read: impl FnOnce(&mut dyn std::io::BufRead) -> std::io::Result<(Parsed, &'static str)>,
+) -> std::io::Result<Imported> {
+    let digest = Digest::start();
+    let mut reader = std::io::BufReader::with_capacity(
+        1 << 20,
+        Digesting {
+            inner: std::io::Cursor::new(head).chain(rest),
+            digest: &digest,
         },
-        format: csv::FORMAT,
-        file_hash: format!("{:032x}", digest.hasher.digest128()),
-        bytes: digest.bytes,
+    );
+    let (parsed, format) = read(&mut reader)?;
+    std::io::copy(&mut reader, &mut std::io::sink())?;
+    drop(reader);
+    let (file_hash, bytes) = Digest::finish(digest);
+    Ok(Imported {
+        parsed,
+        format,
+        file_hash,
+        bytes,
         modified: None,
     })
 }
@@ -775,10 +752,7 @@ fn read_whatsapp_stream(
     encoding: Encoding,
     opts: &Options,
 ) -> Result<Imported, ImportError> {
-    let digest = std::cell::RefCell::new(Digest {
-        hasher: xxhash_rust::xxh3::Xxh3::new(),
-        bytes: 0,
-    });
+    let digest = Digest::start();
     let bad = text::FirstBad::default();
     let mut first = Some(std::io::Cursor::new(head).chain(rest));
     let chat = {
@@ -797,7 +771,7 @@ fn read_whatsapp_stream(
         };
         whatsapp::parse_stream(Some(name), &mut open, opts).map_err(|e| io_error(path, e))?
     };
-    let digest = digest.into_inner();
+    let (file_hash, bytes) = Digest::finish(digest);
     let format = chat.variant.format();
     let mut diagnostics = chat.diagnostics;
     if let Some(line) = bad.get() {
@@ -810,8 +784,8 @@ fn read_whatsapp_stream(
             diagnostics,
         },
         format,
-        file_hash: format!("{:032x}", digest.hasher.digest128()),
-        bytes: digest.bytes,
+        file_hash,
+        bytes,
         modified: None,
     })
 }
@@ -820,6 +794,22 @@ fn read_whatsapp_stream(
 struct Digest {
     hasher: xxhash_rust::xxh3::Xxh3,
     bytes: u64,
+}
+
+impl Digest {
+    /// A fresh digest, shared with the [`Digesting`] reader that feeds it.
+    fn start() -> std::cell::RefCell<Digest> {
+        std::cell::RefCell::new(Digest {
+            hasher: xxhash_rust::xxh3::Xxh3::new(),
+            bytes: 0,
+        })
+    }
+
+    /// The file's hash (hex xxh3-128) and size.
+    fn finish(digest: std::cell::RefCell<Digest>) -> (String, u64) {
+        let d = digest.into_inner();
+        (format!("{:032x}", d.hasher.digest128()), d.bytes)
+    }
 }
 
 /// A reader that feeds every byte it gives to a [`Digest`].
@@ -989,10 +979,7 @@ impl DirReads<'_> {
     ) -> Result<T, ImportError> {
         let path = self.files.get(c.index).cloned().unwrap_or_default();
         let file = std::fs::File::open(&path).map_err(|e| io_error(&path, e))?;
-        let digest = std::cell::RefCell::new(Digest {
-            hasher: xxhash_rust::xxh3::Xxh3::new(),
-            bytes: 0,
-        });
+        let digest = Digest::start();
         let mut reader = std::io::BufReader::with_capacity(
             1 << 20,
             Digesting {

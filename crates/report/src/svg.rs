@@ -1044,7 +1044,7 @@ pub fn coverage(r: &Report) -> Option<String> {
         .iter()
         .filter_map(|s| {
             Some((
-                crate::words::source_label(&s.source).to_string(),
+                crate::words::source_name(&s.source).to_string(),
                 when(s.first_event.as_deref()?)?,
                 when(s.data_end.as_deref()?)?,
                 s.messages,

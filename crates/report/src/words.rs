@@ -171,7 +171,7 @@ pub fn source_name(s: &str) -> &str {
         "signal" => "Signal",
         "csv" => "CSV",
         "line" => "LINE",
-        "googlechat" => "Google Chat",
+        "googlechat" | "google_chat" => "Google Chat",
         other => other,
     }
 }
@@ -1400,24 +1400,6 @@ fn method(r: &Report, them: &str, end: &DataEnd) -> Section {
     }
 }
 
-/// How a source is named to people.
-pub fn source_label(source: &str) -> &str {
-    match source {
-        "whatsapp" => "WhatsApp",
-        "telegram" => "Telegram",
-        "messenger" => "Messenger",
-        "instagram" => "Instagram",
-        "imessage" => "iMessage",
-        "sms" => "SMS",
-        "discord" => "Discord",
-        "signal" => "Signal",
-        "csv" => "CSV",
-        "line" => "LINE",
-        "googlechat" | "google_chat" => "Google Chat",
-        other => other,
-    }
-}
-
 /// "1 Feb–26 Oct 2026", or "1 Feb 2025–26 Oct 2026" across years.
 fn span(first: &str, last: &str) -> String {
     let (a, b) = (day(first), day(last));
@@ -1442,7 +1424,7 @@ pub fn sources_section(r: &Report) -> Section {
             };
             format!(
                 "{} {when}({})",
-                source_label(&s.source),
+                source_name(&s.source),
                 count(s.messages, "message", "messages")
             )
         })

@@ -620,7 +620,7 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
                 let mut any = false;
                 let mut errors = Vec::new();
                 for f in group {
-                    if !is_export_name(&f.name) {
+                    if !walkaway_import::worth_trying(&f.name) {
                         continue;
                     }
                     match walkaway_import::read_bytes(&f.name, &f.bytes, opts) {
@@ -681,18 +681,6 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
     out.found.instagram_accounts = accounts;
     out.found.suggestions = suggest(&out.found.chats, &out.chats);
     out
-}
-
-/// Whether a file of a folder is worth trying on its own: the kinds of files exports come in
-/// (the command line's rule for a folder's files), never photos or notes.
-fn is_export_name(path: &str) -> bool {
-    let file = path.rsplit('/').next().unwrap_or(path);
-    let ext = file.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
-    file.eq_ignore_ascii_case("chat.md")
-        || matches!(
-            ext.as_deref(),
-            Some("txt" | "zip" | "json" | "xml" | "csv" | "db")
-        )
 }
 
 /// A stored (uncompressed) zip of a folder's files, named by their paths inside the folder.
