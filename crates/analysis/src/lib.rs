@@ -10,6 +10,7 @@
 //!
 //! [`analyze`] does not assume the events are sorted: messages are sorted by instant (stably,
 //! so ties keep file order) and [`Msg::event`] still points at the original event.
+#![forbid(unsafe_code)]
 
 pub mod balance;
 pub mod calls;

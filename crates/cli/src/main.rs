@@ -12,6 +12,7 @@ mod commands;
 mod config;
 mod errors;
 mod ingest;
+mod memory;
 mod people;
 mod plan;
 mod private;
@@ -24,6 +25,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    memory::tune();
     let cli = args::Cli::parse();
     match config::settings(cli).and_then(commands::run) {
         Ok(()) => ExitCode::SUCCESS,

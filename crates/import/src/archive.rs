@@ -17,8 +17,13 @@ use std::sync::{Arc, Mutex};
 
 use zip::ZipArchive;
 
-/// Total bytes all read entries may unpack to.
-pub const MAX_TOTAL: u64 = 4 << 30;
+/// Total bytes all read entries may unpack to: [`crate::MAX_INPUT`], the most text walkaway
+/// reads from one file.
+pub const MAX_TOTAL: u64 = crate::MAX_INPUT;
+/// The most files (not counting folders and macOS litter) an archive may hold. An archive of
+/// 100,000 two-message chats imports in about 10 s at 155 MiB; every chat read keeps about
+/// 1 KiB of bookkeeping, so this bounds memory whatever the text (docs/security.md).
+pub const MAX_FILES: usize = 100_000;
 /// Largest accepted ratio of unpacked to packed size for one entry.
 pub const MAX_RATIO: u64 = 1000;
 /// Entries smaller than this cannot hurt, whatever their ratio (an empty-ish text compresses
@@ -247,7 +252,9 @@ impl<'a> Archive<'a> {
         }
         if self.base(entry).saturating_add(size) > MAX_TOTAL {
             return Err(bomb(format!(
-                "would take the unpacked total above {MAX_TOTAL} bytes"
+                "unpacks to {}, which would take what walkaway unpacks from one file above {} (a chat export is far smaller)",
+                crate::human_size(size),
+                crate::human_size(MAX_TOTAL)
             )));
         }
         Ok(())
@@ -306,7 +313,9 @@ impl<'a> Archive<'a> {
     /// The first `n` bytes of an entry (fewer when it is shorter), to recognise its format
     /// without unpacking it. Not counted against the caps: it reads at most `n` bytes.
     pub fn head(&mut self, entry: &Entry, n: usize) -> Vec<u8> {
-        let mut out = Vec::with_capacity(n);
+        // Sized by the declared size (a lie only costs a reallocation): an archive of many
+        // tiny chats must not cost a buffer of `n` bytes each.
+        let mut out = Vec::with_capacity(usize::try_from(entry.size).map_or(n, |s| s.min(n)));
         if let Ok(f) = self.zip.by_index(entry.index) {
             // A damaged entry gives what could be read; reading it in full reports the damage.
             let _ = f.take(n as u64).read_to_end(&mut out);
@@ -366,7 +375,10 @@ impl Read for Unpacking<'_, '_> {
         }
         let total = self.base.saturating_add(unpacked);
         if total > MAX_TOTAL {
-            return Err(self.bomb(format!("takes the unpacked total above {MAX_TOTAL} bytes")));
+            return Err(self.bomb(format!(
+                "takes what walkaway unpacks from one file above {} (a chat export is far smaller)",
+                crate::human_size(MAX_TOTAL)
+            )));
         }
         self.total.set(self.total.get().max(total));
         Ok(n)

@@ -7,6 +7,7 @@
 //! This crate decides what a file is (by content first, name second; JSON by its keys only), reads it with the matching importer, and turns anything it
 //! cannot read into an [`ImportError`] that names the file and says what is wrong. Inside a
 //! readable file, bad records are diagnostics, never errors.
+#![forbid(unsafe_code)]
 
 pub mod archive;
 pub mod discord;
@@ -187,9 +188,40 @@ pub enum ImportError {
     SeveralChats { path: String, chats: String },
     #[error("cannot read instagram activity in {path}: {reason}")]
     Instagram { path: String, reason: String },
+    /// A file over [`MAX_INPUT`], refused before it is read.
+    #[error(
+        "{path} is {}, more than the {} walkaway reads from one file; no chat export is that large: export only the chat you want (in telegram, from the chat's own menu rather than the whole account)",
+        human_size(*size),
+        human_size(MAX_INPUT)
+    )]
+    TooLarge { path: String, size: u64 },
+    /// An archive of more than [`archive::MAX_FILES`] files, refused before any is read.
+    #[error(
+        "{path} holds {files} files; walkaway opens archives of up to {} (each file read costs memory); unzip it and import the folder, or the chat's own file",
+        archive::MAX_FILES
+    )]
+    TooManyFiles { path: String, files: usize },
     /// A database (iMessage's chat.db) that SQLite could not open or read.
     #[error("cannot read {path}: {reason}")]
     Database { path: String, reason: String },
+}
+
+/// A size in bytes as people read it ("1.2 GiB", "640 MiB", "12 KiB").
+pub(crate) fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["bytes", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} bytes")
+    } else if value.fract() == 0.0 || value >= 100.0 {
+        format!("{value:.0} {}", UNITS[unit])
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 /// Hex xxh3-128 of some bytes.
@@ -223,10 +255,59 @@ fn io_error(path: &Path, e: std::io::Error) -> ImportError {
     }
 }
 
+/// The most bytes of one file walkaway reads as text (1 GiB), and the most an archive's
+/// entries may unpack to in all ([`archive::MAX_TOTAL`]). Memory follows the text read (about
+/// its size: the events hold their texts), so this bounds it; a larger export is refused
+/// before anything is read. A chat export is far smaller: 1,000,000 WhatsApp messages take
+/// 72 MiB. Databases (chat.db) are read through SQLite and are not held in memory; zips are
+/// bounded by what they unpack.
+pub const MAX_INPUT: u64 = 1 << 30;
+
 /// Reads a file or folder, detecting its format.
 ///
 /// A folder is walked for Instagram activity JSON files; a file is read with [`read_bytes`].
+/// A message text longer than [`walkaway_model::MAX_TEXT`] keeps its beginning, with a
+/// diagnostic.
 pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
+    read_path_raw(path, opts).map(note_cut_texts)
+}
+
+/// Adds a diagnostic per chat with texts cut to [`walkaway_model::MAX_TEXT`] (the events are
+/// flagged [`flags::CUT`](walkaway_model::flags::CUT) by `Events::push`).
+fn note_cut_texts(mut imported: Imported) -> Imported {
+    let parsed = &mut imported.parsed;
+    for chat in &parsed.chats {
+        let mut cut = chat
+            .events
+            .iter()
+            .filter(|e| e.flags & walkaway_model::flags::CUT != 0);
+        let Some(first) = cut.next() else {
+            continue;
+        };
+        let more = cut.count();
+        let title = chat.title.as_deref().unwrap_or("a chat");
+        let max = walkaway_model::MAX_TEXT >> 20;
+        let message = if more == 0 {
+            format!(
+                "{title}: a message is longer than {max} MiB; only its first {max} MiB was kept"
+            )
+        } else {
+            format!(
+                "{title}: {} messages are longer than {max} MiB (the first is at the line given); only the first {max} MiB of each was kept",
+                more + 1
+            )
+        };
+        parsed.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            line: first.line,
+            message,
+        });
+    }
+    imported
+}
+
+/// [`read_path`] without the note on cut texts (for the readers that call each other).
+fn read_path_raw(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     let meta = std::fs::metadata(path).map_err(|e| io_error(path, e))?;
     if meta.is_dir() {
         return read_dir(path, opts);
@@ -245,6 +326,12 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         return other_formats::read_database(path, &name, modified);
     }
     if let Some(json) = other_formats::json_kind(&head) {
+        if meta.len() > MAX_INPUT {
+            return Err(ImportError::TooLarge {
+                path: name,
+                size: meta.len(),
+            });
+        }
         let mut imported = other_formats::read_json_stream(&name, head, file, json)
             .map_err(|e| io_error(path, e))?;
         imported.modified = modified;
@@ -253,6 +340,12 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         drop(head);
         return read_zip_file(path, &name, file, opts);
+    }
+    if meta.len() > MAX_INPUT {
+        return Err(ImportError::TooLarge {
+            path: name,
+            size: meta.len(),
+        });
     }
     let signal = other_formats::is_signal(&head);
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head).filter(|_| !signal) {
@@ -268,7 +361,7 @@ pub fn read_path(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         let mut bytes = head;
         file.read_to_end(&mut bytes)
             .map_err(|e| io_error(path, e))?;
-        read_bytes(&name, &bytes, opts)?
+        read_bytes_raw(&name, &bytes, opts)?
     };
     // A zip is a container: its own date says when it was packed or copied, not when the data
     // ends (docs/METRICS.md, "Data end"). Its entries' dates are used instead (`read_bytes`).
@@ -345,7 +438,7 @@ mod other_formats {
             .collect();
         databases.sort_by_key(|f| f.file_name().and_then(|n| n.to_str()) != Some("chat.db"));
         if let Some(db) = databases.first() {
-            return Some(read_path(db, opts));
+            return Some(read_path_raw(db, opts));
         }
         let mut out: Option<Imported> = None;
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
@@ -354,7 +447,7 @@ mod other_formats {
             if json_kind(&head).is_none() && !is_signal(&head) {
                 continue;
             }
-            let one = match read_path(f, opts) {
+            let one = match read_path_raw(f, opts) {
                 Ok(i) => i,
                 Err(e) => return Some(Err(e)),
             };
@@ -1122,7 +1215,7 @@ fn read_dir_chat(dir: &Path, files: &[PathBuf], opts: &Options) -> Result<Import
         }
     }
     match chats.as_slice() {
-        [one] => read_path(one, opts),
+        [one] => read_path_raw(one, opts),
         [] => Err(ImportError::NoActivity {
             path: dir.display().to_string(),
         }),
@@ -1174,6 +1267,11 @@ fn decode<'a>(
 /// Reads an export from memory. `name` is the file name, used in messages, for the chat
 /// title, and as a hint for the format (the content decides first).
 pub fn read_bytes(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, ImportError> {
+    read_bytes_raw(name, bytes, opts).map(note_cut_texts)
+}
+
+/// [`read_bytes`] without the note on cut texts.
+fn read_bytes_raw(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, ImportError> {
     if bytes.is_empty() {
         return Err(ImportError::Empty {
             path: name.to_owned(),
@@ -1377,6 +1475,12 @@ fn read_archive(
     mut zip: archive::Archive<'_>,
     opts: &Options,
 ) -> Result<(Parsed, &'static str, Option<Millis>), ImportError> {
+    if zip.entries.len() > archive::MAX_FILES {
+        return Err(ImportError::TooManyFiles {
+            path: name.to_owned(),
+            files: zip.entries.len(),
+        });
+    }
     let entries = zip.entries.clone();
     let read = |zip: &mut archive::Archive<'_>, e: &archive::Entry| zip_read(name, zip, e);
 

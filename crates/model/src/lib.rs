@@ -4,6 +4,7 @@
 //! It holds no I/O, no SQL and no serialization: importers produce these types, the store
 //! persists them, analysis reads them. Instants are integer milliseconds since the Unix epoch
 //! in UTC ([`Millis`]); conversion to local time happens only where a zone is explicitly given.
+#![forbid(unsafe_code)]
 
 use std::fmt;
 
@@ -176,6 +177,27 @@ pub mod flags {
     /// Sent by SMS or RCS in an app that also carries its own messages (an iMessage chat's
     /// SMS fallback), so that a deduplication can recognise the same message in an SMS export.
     pub const SMS: u8 = 16;
+    /// The text was longer than [`super::MAX_TEXT`] bytes; only its beginning was kept.
+    pub const CUT: u8 = 32;
+}
+
+/// The most bytes of text kept for one event (1 MiB). WhatsApp caps a message at 65,536
+/// characters, Telegram at 4,096, Discord at 4,000: a longer "message" is a damaged or hostile
+/// file, and keeping it whole would let one line cost memory without bound. A longer text
+/// keeps its first `MAX_TEXT` bytes (cut at a character boundary) and is flagged
+/// [`flags::CUT`]; importers report it.
+pub const MAX_TEXT: usize = 1 << 20;
+
+/// `text` cut to at most `max` bytes at a character boundary, and whether it was cut.
+pub fn cut_text(text: &str, max: usize) -> (&str, bool) {
+    if text.len() <= max {
+        return (text, false);
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (text.get(..end).unwrap_or(""), true)
 }
 
 /// One event of a chat, as read from a source. Its text lives in the [`Events`] that holds
@@ -260,19 +282,22 @@ impl Events {
         }
     }
 
-    /// Appends an event. Fails, adding nothing, when the texts would pass 4 GiB.
+    /// Appends an event. Fails, adding nothing, when the texts would pass 4 GiB. A text longer
+    /// than [`MAX_TEXT`] keeps its first `MAX_TEXT` bytes and the event is flagged
+    /// [`flags::CUT`].
     pub fn push(&mut self, e: NewEvent<'_>) -> Result<(), TextsFull> {
+        let (text, cut) = cut_text(e.text, MAX_TEXT);
         let start = u32::try_from(self.texts.len()).map_err(|_| TextsFull)?;
-        let len = u32::try_from(e.text.len()).map_err(|_| TextsFull)?;
+        let len = u32::try_from(text.len()).map_err(|_| TextsFull)?;
         start.checked_add(len).ok_or(TextsFull)?;
-        self.texts.push_str(e.text);
+        self.texts.push_str(text);
         self.list.push(Event {
             ts: e.ts,
             sender: e.sender,
             kind: e.kind,
             text: Span { start, len },
             line: e.line,
-            flags: e.flags,
+            flags: if cut { e.flags | flags::CUT } else { e.flags },
         });
         Ok(())
     }
@@ -438,18 +463,34 @@ pub fn data_end(
 /// the same notes.
 pub fn import_notes(diagnostics: &[Diagnostic]) -> Vec<String> {
     let mut notes: Vec<String> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut more = 0usize;
     for d in diagnostics {
-        let text = d.message.trim().replace('\n', " ");
-        if d.severity == Severity::Warning
-            && d.line == 0
-            && !text.is_empty()
-            && !notes.contains(&text)
-        {
-            notes.push(text);
+        if d.severity != Severity::Warning || d.line != 0 {
+            continue;
         }
+        let text = d.message.trim().replace('\n', " ");
+        if text.is_empty() || !seen.insert(text.clone()) {
+            continue;
+        }
+        if notes.len() < MAX_NOTES {
+            notes.push(text);
+        } else {
+            more += 1;
+        }
+    }
+    if more > 0 {
+        notes.push(format!(
+            "and {more} more warnings about the file; its import lists them all"
+        ));
     }
     notes
 }
+
+/// The most notes [`import_notes`] keeps of one file (then a count). Every chat of the file
+/// keeps them: an archive of 100,000 chats, each with its own warning, would otherwise store
+/// 100,000 notes in each of its 100,000 chats.
+pub const MAX_NOTES: usize = 10;
 
 /// A chat as one importer understood it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -590,6 +631,34 @@ pub struct Activity {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn import_notes_are_distinct_and_bounded() {
+        let warn = |line, m: &str| Diagnostic {
+            severity: Severity::Warning,
+            line,
+            message: m.to_owned(),
+        };
+        let mut ds = vec![
+            warn(0, "a"),
+            warn(3, "line note"),
+            warn(0, "a"),
+            warn(0, "b\nc"),
+        ];
+        assert_eq!(import_notes(&ds), ["a", "b c"]);
+        // An archive of many chats, each with its own warning: a bounded list and a count.
+        ds.extend((0..100_000).map(|i| warn(0, &format!("chat {i}.txt: date order is ambiguous"))));
+        let notes = import_notes(&ds);
+        assert_eq!(notes.len(), MAX_NOTES + 1);
+        assert_eq!(notes[2], "chat 0.txt: date order is ambiguous");
+        assert_eq!(
+            notes[MAX_NOTES],
+            format!(
+                "and {} more warnings about the file; its import lists them all",
+                100_002 - MAX_NOTES
+            )
+        );
+    }
 
     #[test]
     fn codes_round_trip() {

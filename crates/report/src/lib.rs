@@ -3,6 +3,7 @@
 //! The analysis is converted once into the wire types of [`json`] ([`to_wire`]); every
 //! renderer then works from that one value, behind the [`Render`] trait, and returns bytes so
 //! it can be tested without I/O.
+#![forbid(unsafe_code)]
 
 pub mod fmt;
 pub mod html;

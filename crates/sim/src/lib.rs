@@ -7,6 +7,7 @@
 //! demo data ([`demo`]), measures how often the analysis recovers the truth ([`validate`]), and
 //! measures the coverage of every interval by sample size, which sets each figure's minimum data
 //! ([`minimums`]).
+#![forbid(unsafe_code)]
 
 pub mod civil;
 pub mod demo;

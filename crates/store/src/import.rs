@@ -64,7 +64,7 @@ pub(crate) fn import(
             |r| r.get(0),
         )
         .db(db_path)?;
-    tx.execute(
+    tx.run(
         "INSERT INTO import (path, file_hash, bytes, format, tz, modified, imported_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -104,7 +104,7 @@ pub(crate) fn import(
     let (mut activity_added, mut activity_present) = (0u64, 0u64);
     {
         let mut stmt = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT OR IGNORE INTO activity (source, ts, kind, target, url, text, import)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
@@ -129,7 +129,7 @@ pub(crate) fn import(
         }
     }
 
-    tx.execute(
+    tx.run(
         "UPDATE import SET events_added = ?1, events_present = ?2, activity_added = ?3,
                 activity_present = ?4 WHERE id = ?5",
         params![
@@ -259,7 +259,7 @@ fn import_chat(
 
     // Find or create the stored chat.
     let found: Option<i64> = tx
-        .prepare("SELECT chat FROM chat_key WHERE source = ?1 AND key = ?2")
+        .prepare_cached("SELECT chat FROM chat_key WHERE source = ?1 AND key = ?2")
         .and_then(|mut st| {
             st.query_row(params![source.as_str(), key], |r| r.get(0))
                 .optional()
@@ -286,7 +286,7 @@ fn import_chat(
             (create_chat(tx, db_path, source, &key, &title)?, true)
         }
     };
-    tx.prepare("INSERT OR IGNORE INTO chat_key (source, key, chat) VALUES (?1, ?2, ?3)")
+    tx.prepare_cached("INSERT OR IGNORE INTO chat_key (source, key, chat) VALUES (?1, ?2, ?3)")
         .and_then(|mut st| st.execute(params![source.as_str(), key, pk]))
         .db(db_path)?;
 
@@ -304,7 +304,7 @@ fn import_chat(
                 if !stable.is_empty() {
                     let (handle, _) =
                         crate::people::ensure_handle(tx, db_path, source, stable, name)?;
-                    tx.prepare(
+                    tx.prepare_cached(
                         "UPDATE chat_member SET handle = ?1
                           WHERE chat = ?2 AND idx = ?3 AND handle IS NOT ?1",
                     )
@@ -321,7 +321,7 @@ fn import_chat(
                 };
                 let (handle, person) =
                     crate::people::ensure_handle(tx, db_path, source, text, name)?;
-                tx.prepare(
+                tx.prepare_cached(
                     "INSERT INTO chat_member (chat, idx, person, name_in_source, handle)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
                 )
@@ -339,7 +339,7 @@ fn import_chat(
         }
     }
     if let Some(name) = me_hint {
-        tx.execute(
+        tx.run(
             "UPDATE chat SET me_hint = ?1 WHERE pk = ?2",
             params![name, pk],
         )
@@ -361,7 +361,7 @@ fn import_chat(
     let mut last: Option<Millis> = None;
     {
         let mut stmt = tx
-            .prepare(
+            .prepare_cached(
                 "INSERT INTO event_block (chat, import, first_ts, last_ts, n, keys, data)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             )
@@ -410,7 +410,7 @@ fn import_chat(
         }
         flush(&mut block)?;
     }
-    tx.execute(
+    tx.run(
         "UPDATE chat SET n_events = n_events + ?1, n_messages = n_messages + ?2,
             first_ts = CASE WHEN ?3 IS NOT NULL AND (first_ts IS NULL OR ?3 < first_ts)
                             THEN ?3 ELSE first_ts END,
@@ -426,7 +426,7 @@ fn import_chat(
     let end = crate::data_end(chat.exported_at, meta.modified, last_in_file);
     // Two parsed chats of one file may land in one stored chat: the later data end wins, with
     // its source.
-    tx.execute(
+    tx.run(
         "INSERT INTO import_chat
             (import, chat, added, present, exported_at, data_end, data_end_source, notes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
@@ -455,7 +455,7 @@ fn import_chat(
     .db(db_path)?;
 
     let (chat_id, title): (String, String) = tx
-        .query_row("SELECT id, title FROM chat WHERE pk = ?1", [pk], |r| {
+        .row("SELECT id, title FROM chat WHERE pk = ?1", [pk], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .db(db_path)?;
@@ -636,7 +636,7 @@ fn overlapping_chat(
             continue;
         }
         let range: (Option<i64>, Option<i64>) = tx
-            .prepare("SELECT first_ts, last_ts FROM chat WHERE pk = ?1")
+            .prepare_cached("SELECT first_ts, last_ts FROM chat WHERE pk = ?1")
             .and_then(|mut st| st.query_row([pk], |r| Ok((r.get(0)?, r.get(1)?))))
             .db(db_path)?;
         let (Some(first), Some(last)) = range else {
@@ -681,7 +681,7 @@ impl ChatIndex {
         }
         let rows: Vec<(i64, String)> = {
             let mut stmt = tx
-                .prepare(
+                .prepare_cached(
                     "SELECT m.chat, m.name_in_source FROM chat_member m
                        JOIN chat c ON c.pk = m.chat
                       WHERE c.source = ?1 ORDER BY m.chat, m.idx",
@@ -763,7 +763,7 @@ fn stored_keys(
     hi: Millis,
 ) -> Result<KeySet> {
     let mut stmt = tx
-        .prepare(
+        .prepare_cached(
             "SELECT keys FROM event_block WHERE chat = ?1 AND last_ts >= ?2 AND first_ts <= ?3",
         )
         .db(db_path)?;
@@ -795,7 +795,7 @@ fn refuse_other_zone(
         return Ok(());
     }
     let other: Option<(String, String)> = tx
-        .query_row(
+        .row(
             "SELECT i.tz, c.id FROM import i
                JOIN import_chat ic ON ic.import = i.id
                JOIN chat c ON c.pk = ic.chat
@@ -829,7 +829,7 @@ fn create_chat(
     let mut n = 1u32;
     loop {
         let taken: bool = tx
-            .prepare("SELECT EXISTS(SELECT 1 FROM chat WHERE id = ?1)")
+            .prepare_cached("SELECT EXISTS(SELECT 1 FROM chat WHERE id = ?1)")
             .and_then(|mut st| st.query_row([&id], |r| r.get(0)))
             .db(db_path)?;
         if !taken {
@@ -838,7 +838,7 @@ fn create_chat(
         n += 1;
         id = format!("{base}-{n}");
     }
-    tx.execute(
+    tx.run(
         "INSERT INTO chat (id, source, title) VALUES (?1, ?2, ?3)",
         params![id, source.as_str(), title],
     )
@@ -860,8 +860,33 @@ pub(crate) fn chat_id(source: Source, key: &str) -> String {
 /// Member names of a stored chat, by member number.
 pub(crate) fn members(conn: &Connection, pk: i64) -> rusqlite::Result<Vec<String>> {
     let mut stmt =
-        conn.prepare("SELECT name_in_source FROM chat_member WHERE chat = ?1 ORDER BY idx")?;
+        conn.prepare_cached("SELECT name_in_source FROM chat_member WHERE chat = ?1 ORDER BY idx")?;
     stmt.query_map([pk], |r| r.get(0))?.collect()
+}
+
+/// `execute` and `query_row` through the connection's statement cache: an import of an archive
+/// runs the same few statements once per chat, and preparing them anew each time (SQLite's
+/// parser) was most of the time of a zip of 100,000 chats.
+trait Cached {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize>;
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>;
+}
+
+impl Cached for rusqlite::Connection {
+    fn run<P: rusqlite::Params>(&self, sql: &str, params: P) -> rusqlite::Result<usize> {
+        self.prepare_cached(sql)?.execute(params)
+    }
+
+    fn row<T, P, F>(&self, sql: &str, params: P, f: F) -> rusqlite::Result<T>
+    where
+        P: rusqlite::Params,
+        F: FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    {
+        self.prepare_cached(sql)?.query_row(params, f)
+    }
 }
 
 #[cfg(test)]

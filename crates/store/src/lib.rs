@@ -12,6 +12,7 @@
 //!   exactly its new events. Events are identified by (chat, instant, fingerprint), see
 //!   [`import`].
 //! - A chat is identified by its source and its participants, never by a file name.
+#![forbid(unsafe_code)]
 
 mod blocks;
 mod fingerprint;
@@ -331,6 +332,9 @@ impl Store {
         // existing database.
         conn.pragma_update(None, "page_size", 16384)
             .map_err(open_err)?;
+        // An import runs a few dozen statements per chat (crates/store/src/import.rs): all of
+        // them stay prepared.
+        conn.set_prepared_statement_cache_capacity(64);
         // Another walkaway process (a second import, `serve`) may hold the write lock briefly.
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(open_err)?;

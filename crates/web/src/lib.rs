@@ -8,6 +8,7 @@
 //!
 //! No clock and no I/O: "today" comes in the options (the page reads the browser's date). The
 //! `wasm` module (wasm32 only) wraps [`Session`] for JavaScript with JSON strings in and out.
+#![forbid(unsafe_code)]
 
 use std::collections::BTreeMap;
 use std::io::Write;

@@ -349,6 +349,9 @@ struct Pending {
     end: usize,
     /// The text began with an invisible mark (as iOS notices do).
     marked: bool,
+    /// The text reached [`walkaway_model::MAX_TEXT`]: later lines of the message are dropped
+    /// (it is flagged [`flags::CUT`]).
+    full: bool,
 }
 
 impl Pending {
@@ -786,6 +789,9 @@ pub enum Pass {
 /// message being read), never the whole file.
 const CHUNK: usize = 1 << 20;
 
+/// Bytes read by the first read of a file (see [`Chunks::step`]).
+const FIRST_STEP: usize = 16 << 10;
+
 /// Parses an export read from `open`, chunk by chunk: memory holds the events, not the file.
 ///
 /// The file is read in one pass with a decision (header style, day/month order) guessed from
@@ -960,6 +966,11 @@ struct Built {
     decision: Decision,
 }
 
+/// The longest line kept whole: a message's most text ([`walkaway_model::MAX_TEXT`]) and room
+/// for its header. A longer line keeps this many bytes; the rest is read and dropped, so one
+/// line never costs more memory than this however long it is.
+const MAX_LINE: usize = walkaway_model::MAX_TEXT + (4 << 10);
+
 /// A file's text, a chunk at a time, cut at line ends and made valid UTF-8 (each byte is
 /// validated once). Text already in memory is given whole and never copied.
 struct Chunks<'h, R> {
@@ -970,11 +981,16 @@ struct Chunks<'h, R> {
     raw: Vec<u8>,
     /// Complete lines not yet dropped (the message being read and the lines after it).
     text: Cow<'h, str>,
-    /// Bytes to read in one go.
+    /// Most bytes to read in one go.
     chunk: usize,
+    /// Bytes to read next: from [`FIRST_STEP`], doubling up to `chunk`, so that a small file
+    /// (an archive may hold thousands of tiny chats) never costs a whole chunk's buffers.
+    step: usize,
     eof: bool,
-    /// Lines that end before the text's first byte.
-    lines_before: u32,
+    /// Lines the parser has read (all of them end in `text`), given by [`Chunks::fill`].
+    read: u32,
+    /// Lines longer than [`MAX_LINE`] (their numbers), cut to it.
+    cut: Vec<u32>,
     utf8: Vec<Diagnostic>,
 }
 
@@ -983,11 +999,13 @@ impl<'h, R: Read> Chunks<'h, R> {
         Chunks {
             input: Some(input),
             name,
-            raw: Vec::with_capacity(chunk),
-            text: Cow::Owned(String::with_capacity(2 * chunk)),
+            raw: Vec::new(),
+            text: Cow::Owned(String::new()),
             chunk,
+            step: FIRST_STEP.min(chunk.max(1)),
             eof: false,
-            lines_before: 0,
+            read: 0,
+            cut: Vec::new(),
             utf8: Vec::new(),
         }
     }
@@ -999,54 +1017,102 @@ impl<'h, R: Read> Chunks<'h, R> {
             raw: Vec::new(),
             text: Cow::Borrowed(text),
             chunk: 0,
+            step: 0,
             eof: true,
-            lines_before: 0,
+            read: 0,
+            cut: Vec::new(),
             utf8: Vec::new(),
         }
     }
 
-    /// Drops the first `n` bytes of the text; `lines_before` lines end before the rest.
-    fn consume(&mut self, n: usize, lines_before: u32) {
+    /// Drops the first `n` bytes of the text.
+    fn consume(&mut self, n: usize) {
         if let Cow::Owned(t) = &mut self.text {
             t.drain(..n.min(t.len()));
         }
-        self.lines_before = lines_before;
     }
 
-    /// Reads until the text holds at least one more complete line, or the file ends.
-    fn fill(&mut self) -> std::io::Result<()> {
-        let Some(input) = self.input.as_mut() else {
+    /// Drops the text after its first `n` bytes, ending it with a line end: the lines there
+    /// were read, and belong to a message that reached its most text.
+    fn drop_after(&mut self, n: usize) {
+        if let Cow::Owned(t) = &mut self.text
+            && n < t.len()
+        {
+            t.truncate(n);
+            t.push('\n');
+        }
+    }
+
+    /// Reads until the text holds at least one more complete line, or the file ends. `read`
+    /// lines have been read by the parser: those in the text, and all before.
+    fn fill(&mut self, read: u32) -> std::io::Result<()> {
+        self.read = read;
+        if self.input.is_none() {
             return Ok(());
-        };
+        }
         loop {
-            if !self.eof {
-                let old = self.raw.len();
-                self.raw.resize(old + self.chunk.max(1), 0);
-                let mut got = old;
-                while got < self.raw.len() {
-                    match input.read(self.raw.get_mut(got..).unwrap_or(&mut [])) {
-                        Ok(0) => {
-                            self.eof = true;
-                            break;
-                        }
-                        Ok(n) => got += n,
-                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                        Err(e) => return Err(e),
-                    }
+            if !self.eof
+                && let Some(input) = self.input.as_mut()
+            {
+                let want = self.step as u64;
+                // `read_to_end` appends without zeroing the buffer first (it tracks what it
+                // has initialised), and retries interrupted reads.
+                let got = input.by_ref().take(want).read_to_end(&mut self.raw)?;
+                if (got as u64) < want {
+                    self.eof = true;
                 }
-                self.raw.truncate(got);
+                self.step = (self.step * 2).min(self.chunk.max(1));
             }
             let cut = if self.eof {
                 self.raw.len()
             } else {
                 match memchr::memrchr(b'\n', &self.raw) {
                     Some(i) => i + 1,
-                    // No line end yet: read more (a very long line grows the buffer).
-                    None => continue,
+                    // No line end yet: read more, up to the longest line kept.
+                    None if self.raw.len() <= MAX_LINE => continue,
+                    None => {
+                        self.cut_line()?;
+                        continue;
+                    }
                 }
             };
             self.take_lines(cut);
             return Ok(());
+        }
+    }
+
+    /// The raw bytes hold the start of a line longer than [`MAX_LINE`] and no line end: keeps
+    /// its first `MAX_LINE` bytes (at a character boundary), ended with a line end, and reads
+    /// and drops the rest of the line.
+    fn cut_line(&mut self) -> std::io::Result<()> {
+        let line = self.read.saturating_add(1);
+        self.cut.push(line);
+        let mut end = MAX_LINE;
+        // Back off continuation bytes so that no character is split.
+        while end > 0 && self.raw.get(end).is_some_and(|b| b & 0xC0 == 0x80) {
+            end -= 1;
+        }
+        self.raw.truncate(end);
+        self.raw.push(b'\n');
+        let Some(input) = self.input.as_mut() else {
+            return Ok(());
+        };
+        let mut scratch = vec![0u8; 64 << 10];
+        loop {
+            let n = match input.read(&mut scratch) {
+                Ok(0) => {
+                    self.eof = true;
+                    return Ok(());
+                }
+                Ok(n) => n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            let got = scratch.get(..n).unwrap_or(&[]);
+            if let Some(i) = memchr(b'\n', got) {
+                self.raw.extend_from_slice(got.get(i + 1..).unwrap_or(&[]));
+                return Ok(());
+            }
         }
     }
 
@@ -1063,10 +1129,8 @@ impl<'h, R: Read> Chunks<'h, R> {
                 if self.utf8.is_empty() {
                     let valid =
                         std::str::from_utf8(lines).map_or_else(|e| e.valid_up_to(), |s| s.len());
-                    let line = u64::from(self.lines_before)
-                        + u64::from(count_lines(Some(text.as_bytes())))
-                        + u64::from(count_lines(lines.get(..valid)))
-                        + 1;
+                    let line =
+                        u64::from(self.read) + u64::from(count_lines(lines.get(..valid))) + 1;
                     let name = self.name.unwrap_or("the file");
                     self.utf8.push(Diagnostic {
                         severity: Severity::Warning,
@@ -1090,7 +1154,7 @@ fn build<R: Read>(
     decision: Option<&Decision>,
     opts: &Options,
 ) -> std::io::Result<Built> {
-    chunks.fill()?;
+    chunks.fill(0)?;
     let decision = match decision {
         Some(d) => d.clone(),
         None => decide(&prefix_stats(chunks.text.as_bytes(), 4096), opts),
@@ -1150,6 +1214,12 @@ fn build<R: Read>(
                     if let Some(p) = pending.take() {
                         b.finish(text, p);
                     }
+                    // A header line cut to its most bytes (see `Chunks::cut_line`).
+                    let fl = if chunks.cut.contains(&no) {
+                        fl | flags::CUT
+                    } else {
+                        fl
+                    };
                     pending = Some(Pending {
                         ts,
                         flags: fl,
@@ -1158,6 +1228,7 @@ fn build<R: Read>(
                         text_start,
                         end: e,
                         marked,
+                        full: false,
                     });
                     continue;
                 } else if accepted.contains(&h.style) {
@@ -1165,7 +1236,16 @@ fn build<R: Read>(
                 }
             }
             match pending.as_mut() {
-                Some(p) => p.end = e,
+                Some(p) if p.full => {}
+                Some(p) => {
+                    if e - p.text_start > walkaway_model::MAX_TEXT {
+                        // The message has its most text: the lines after are dropped.
+                        p.full = true;
+                        p.flags |= flags::CUT;
+                    } else {
+                        p.end = e;
+                    }
+                }
                 None => {
                     if !kinds::trim_marks(text.get(s..e).unwrap_or("")).is_empty() {
                         rep.line(PRE_HEADER, no);
@@ -1183,17 +1263,22 @@ fn build<R: Read>(
         // Keep the message being read (its text may go on in the next chunk; the text kept
         // starts inside its header line); drop the rest, which ends with a complete line.
         let end = bytes.len();
-        let (keep, lines_before) = match pending.as_mut() {
+        let keep = match pending.as_mut() {
             Some(p) => {
                 let keep = p.start().min(end);
                 p.shift(keep);
-                (keep, p.line.saturating_sub(1))
+                keep
             }
-            None => (end, read),
+            None => end,
         };
-        chunks.consume(keep, lines_before);
+        chunks.consume(keep);
         pos = end - keep;
-        chunks.fill()?;
+        // A message at its most text keeps only its own text: the lines after it were read.
+        if let Some(p) = pending.as_ref().filter(|p| p.full) {
+            chunks.drop_after(p.end);
+            pos = chunks.text.len();
+        }
+        chunks.fill(read)?;
     }
     let mut diags = rep.finish();
     if let Some(line) = b.full {

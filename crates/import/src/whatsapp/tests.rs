@@ -538,3 +538,71 @@ fn marked_armenian_encryption_notice_is_system() {
         "2023-05-25 08:16:00 - system Խմբի հաղորդագրությունները այժմ պաշտպանված են ծայրից ծայր գաղտնագրմամբ:\n2023-05-25 08:17:00 Ann text hi",
     );
 }
+
+#[test]
+fn a_line_longer_than_a_message_may_be_is_cut_and_flagged_wherever_the_chunks_fall() {
+    use walkaway_model::MAX_TEXT;
+    // Two-byte characters, so that a cut in the middle of one would show.
+    let long = "é".repeat(MAX_TEXT);
+    let text =
+        format!("1/2/24, 10:00 - A: hi\n1/2/24, 10:01 - B: {long}\n1/2/24, 10:02 - A: after\n");
+    let whole = parse_named(Some("chat.txt"), &text, &utc());
+    let events = &whole.chat.events;
+    assert_eq!(events.len(), 3);
+    assert_eq!(events.text_at(1), &long[..MAX_TEXT]);
+    assert_eq!(events[1].flags & flags::CUT, flags::CUT);
+    assert_eq!(events[0].flags & flags::CUT, 0);
+    assert_eq!((events.text_at(2), events[2].line), ("after", 3));
+    for (chunk, step) in [
+        (1 << 20, 1 << 20),
+        (4096, 1000),
+        (MAX_LINE + 1, 7777),
+        (3 << 20, 1 << 16),
+    ] {
+        let (got, _) = parse_in_chunks(text.as_bytes(), chunk, step);
+        assert_eq!(got, whole, "chunk {chunk}, step {step}");
+    }
+}
+
+#[test]
+fn a_message_of_many_lines_stops_at_the_most_text_a_message_may_hold() {
+    use walkaway_model::MAX_TEXT;
+    let line = "x".repeat(999);
+    let lines = 3 * MAX_TEXT / 1000;
+    let mut text = String::from("1/2/24, 10:00 - A: start\n");
+    for _ in 0..lines {
+        text.push_str(&line);
+        text.push('\n');
+    }
+    text.push_str("1/2/24, 10:02 - B: after\n");
+    let whole = parse_named(Some("chat.txt"), &text, &utc());
+    let events = &whole.chat.events;
+    assert_eq!(events.len(), 2);
+    let first = events.text_at(0);
+    assert!(
+        first.len() <= MAX_TEXT && first.len() > MAX_TEXT - 1000,
+        "{}",
+        first.len()
+    );
+    assert!(first.starts_with("start\nxxx") && first.ends_with("xxx"));
+    assert_eq!(events[0].flags & flags::CUT, flags::CUT);
+    let after = u32::try_from(lines).unwrap() + 2;
+    assert_eq!((events.text_at(1), events[1].line), ("after", after));
+    assert_eq!(events[1].flags & flags::CUT, 0);
+    for (chunk, step) in [(1 << 20, 1 << 20), (4096, 1000), (100_000, 777)] {
+        let (got, _) = parse_in_chunks(text.as_bytes(), chunk, step);
+        assert_eq!(got, whole, "chunk {chunk}, step {step}");
+    }
+}
+
+#[test]
+fn a_cut_line_keeps_the_line_numbers_and_utf8_report_of_the_lines_after_it() {
+    use walkaway_model::MAX_TEXT;
+    let mut bytes = b"1/2/24, 10:00 - A: ".to_vec();
+    bytes.extend(std::iter::repeat_n(b'y', 2 * MAX_TEXT));
+    bytes.extend_from_slice(b"\n1/2/24, 10:01 - B: ok\n1/2/24, 10:02 - A: bad \xFF\n");
+    let (got, _) = parse_in_chunks(&bytes, 1 << 20, 1 << 20);
+    assert_eq!(got.chat.events.len(), 3);
+    assert_eq!(got.chat.events[2].line, 3);
+    assert_eq!(got.diagnostics[0].line, 3, "{:?}", got.diagnostics);
+}
