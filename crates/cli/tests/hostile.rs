@@ -286,15 +286,33 @@ fn an_archive_of_more_than_100_000_files_is_refused_before_any_is_read() {
 }
 
 #[test]
-fn deeply_nested_json_is_refused_without_recursing() {
+fn deeply_nested_json_stops_the_reading_without_recursing() {
+    // A Telegram export whose second message's text opens 10,000,000 arrays.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("result.json");
-    let mut body = String::from(r#"{"name":"Sam","type":"personal_chat","id":1,"messages":["#);
+    let message = |id: u32| {
+        format!(
+            r#"{{"id":{id},"type":"message","date":"2024-01-01T10:00:00","date_unixtime":"1704103200","from":"Sam","from_id":"user1","text":"#
+        )
+    };
+    let mut body = format!(
+        r#"{{"name":"Sam","type":"personal_chat","id":1,"messages":[{}"hi"}},{}"#,
+        message(1),
+        message(2)
+    );
     body.push_str(&"[".repeat(10_000_000));
     std::fs::write(&path, &body).unwrap();
     let run = import(dir.path(), &path);
-    assert_eq!(run.code, Some(1), "{}", run.out);
-    assert!(run.out.contains("result.json"), "{}", run.out);
+    assert_eq!(run.code, Some(0), "{}", run.out);
+    assert!(
+        run.out.contains("events: 1 added")
+            && run.out.contains("reading stopped at line 1")
+            && run
+                .out
+                .contains("the 1 message records before it were imported"),
+        "{}",
+        run.out
+    );
     assert_within(&run, body.len() as u64);
     assert!(run.peak < 64 << 20, "{} MiB", run.peak >> 20);
 }
