@@ -1277,6 +1277,15 @@ fn read_bytes_raw(name: &str, bytes: &[u8], opts: &Options) -> Result<Imported, 
             path: name.to_owned(),
         });
     }
+    // As `read_path` does on the file's size (a zip is bounded by what it unpacks, a database
+    // by SQLite): the app reads dropped files whole.
+    let container = bytes.starts_with(b"PK") || imessage::is_sqlite(bytes);
+    if !container && bytes.len() as u64 > MAX_INPUT {
+        return Err(ImportError::TooLarge {
+            path: name.to_owned(),
+            size: bytes.len() as u64,
+        });
+    }
     let file_hash = hash_hex(bytes);
     let size = bytes.len() as u64;
     let done = |parsed: Parsed, format: &'static str| Imported {
