@@ -138,7 +138,13 @@ pub fn write_summary(
             "  this exact file was imported before; nothing new in it"
         )?;
     }
-    for c in &s.chats {
+    // An archive may hold thousands of chats: the first ones, then a count.
+    let listed = if s.chats.len() > MAX_CHATS_LISTED + 5 {
+        MAX_CHATS_LISTED
+    } else {
+        s.chats.len()
+    };
+    for c in s.chats.iter().take(listed) {
         writeln!(
             out,
             "  chat {}  \"{}\"{}",
@@ -152,6 +158,19 @@ pub fn write_summary(
             "    events: {} added, {} already present",
             thousands(c.added),
             thousands(c.present)
+        )?;
+    }
+    if let Some(rest) = s.chats.get(listed..).filter(|r| !r.is_empty()) {
+        let new = rest.iter().filter(|c| c.new_chat).count();
+        let added: u64 = rest.iter().map(|c| c.added).sum();
+        let present: u64 = rest.iter().map(|c| c.present).sum();
+        writeln!(
+            out,
+            "  and {} more chats ({} new): events {} added, {} already present; `walkaway chats` lists them all",
+            thousands(rest.len() as u64),
+            thousands(new as u64),
+            thousands(added),
+            thousands(present)
         )?;
     }
     if s.activity_added + s.activity_present > 0 {
@@ -180,7 +199,12 @@ pub fn write_diagnostics(out: &mut dyn Write, diags: &[walkaway_model::Diagnosti
             .push(d.line);
     }
     writeln!(out, "  diagnostics: {}", diags.len())?;
-    for ((sev, msg), lines) in groups.iter().rev() {
+    let listed = if groups.len() > MAX_DIAGNOSTICS_LISTED + 5 {
+        MAX_DIAGNOSTICS_LISTED
+    } else {
+        groups.len()
+    };
+    for ((sev, msg), lines) in groups.iter().rev().take(listed) {
         let label = match sev {
             Severity::Warning => "warning",
             Severity::Note => "note",
@@ -211,8 +235,17 @@ pub fn write_diagnostics(out: &mut dyn Write, diags: &[walkaway_model::Diagnosti
             writeln!(out, "    {label}: {msg}{where_}")?;
         }
     }
+    if groups.len() > listed {
+        let rest: usize = groups.values().rev().skip(listed).map(Vec::len).sum();
+        writeln!(out, "    and {} other diagnostics", thousands(rest as u64))?;
+    }
     Ok(())
 }
+
+/// Chats of one import listed one by one; past this (and five more), a count.
+const MAX_CHATS_LISTED: usize = 20;
+/// Distinct diagnostics listed; past this (and five more), a count.
+const MAX_DIAGNOSTICS_LISTED: usize = 30;
 
 pub fn iso(ms: i64) -> String {
     jiff::Timestamp::from_millisecond(ms)
