@@ -143,21 +143,27 @@ fn deflated() -> zip::write::SimpleFileOptions {
         .large_file(true)
 }
 
-#[test]
-fn a_zipped_text_bomb_is_refused_before_it_is_unpacked() {
-    // A few MB of zip that unpacks to more than 1 GiB of valid chat lines.
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("WhatsApp Chat with Sam.zip");
+/// Writes at `path` a zip of one chat, "WhatsApp Chat with Sam.txt": at least `at_least` bytes
+/// of valid chat lines (whole copies of one block). Returns the chat's size.
+fn zip_of_chat_lines(path: &Path, at_least: u64) -> u64 {
     let block = chat_lines(20_000);
-    let copies = (1u64 << 30) / block.len() as u64 + 1;
-    let mut w = zip_writer(&path);
+    let copies = at_least.div_ceil(block.len() as u64);
+    let mut w = zip_writer(path);
     w.start_file("WhatsApp Chat with Sam.txt", deflated())
         .unwrap();
     for _ in 0..copies {
         w.write_all(block.as_bytes()).unwrap();
     }
     w.finish().unwrap();
-    let text = copies * block.len() as u64;
+    copies * block.len() as u64
+}
+
+#[test]
+fn a_zipped_text_bomb_is_refused_before_it_is_unpacked() {
+    // A few MB of zip that unpacks to more than 1 GiB of valid chat lines.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("WhatsApp Chat with Sam.zip");
+    let text = zip_of_chat_lines(&path, (1 << 30) + 1);
     let run = import(dir.path(), &path);
     assert_eq!(run.code, Some(1), "{}", run.out);
     assert!(
@@ -178,16 +184,7 @@ fn a_zip_that_unpacks_a_lot_of_valid_text_is_imported_within_the_cap() {
     // that follows the text and not the lines' count or the packing.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("WhatsApp Chat with Sam.zip");
-    let block = chat_lines(20_000);
-    let copies = (64u64 << 20) / block.len() as u64;
-    let mut w = zip_writer(&path);
-    w.start_file("WhatsApp Chat with Sam.txt", deflated())
-        .unwrap();
-    for _ in 0..copies {
-        w.write_all(block.as_bytes()).unwrap();
-    }
-    w.finish().unwrap();
-    let text = copies * block.len() as u64;
+    let text = zip_of_chat_lines(&path, 64 << 20);
     let run = import(dir.path(), &path);
     assert_eq!(run.code, Some(0), "{}", run.out);
     assert_within(&run, text);

@@ -325,27 +325,22 @@ fn read_path_raw(path: &Path, opts: &Options) -> Result<Imported, ImportError> {
         drop(file);
         return other_formats::read_database(path, &name, modified);
     }
-    if let Some(json) = other_formats::json_kind(&head) {
-        if meta.len() > MAX_INPUT {
-            return Err(ImportError::TooLarge {
-                path: name,
-                size: meta.len(),
-            });
-        }
-        let mut imported = other_formats::read_json_stream(&name, head, file, json)
-            .map_err(|e| io_error(path, e))?;
-        imported.modified = modified;
-        return Ok(imported);
-    }
     if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x05\x06") {
         drop(head);
         return read_zip_file(path, &name, file, opts);
     }
+    // Databases and zips are bounded by what they hold; everything below is read as text.
     if meta.len() > MAX_INPUT {
         return Err(ImportError::TooLarge {
             path: name,
             size: meta.len(),
         });
+    }
+    if let Some(json) = other_formats::json_kind(&head) {
+        let mut imported = other_formats::read_json_stream(&name, head, file, json)
+            .map_err(|e| io_error(path, e))?;
+        imported.modified = modified;
+        return Ok(imported);
     }
     let signal = other_formats::is_signal(&head);
     let mut imported = if let Some(encoding) = whatsapp_text(&name, &head).filter(|_| !signal) {
