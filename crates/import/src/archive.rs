@@ -8,11 +8,13 @@
 //! declared). An entry is unpacked as a stream ([`Archive::unpack`]): the caller decides how
 //! much of it to hold.
 //!
-//! The archive itself is read in memory or in place from its file ([`Archive::open_file`]), so
-//! a zipped chat never needs its packed or its unpacked bytes in memory at once.
+//! The archive itself is read in memory, in place from its file ([`Archive::open_file`]), or
+//! piece by piece from wherever its bytes are ([`ReadAt`]: the browser app reads a dropped zip
+//! this way), so a zipped chat never needs its packed or its unpacked bytes in memory at once.
 
 use std::cell::Cell;
 use std::io::{Cursor, Read, Seek, SeekFrom};
+use std::rc::Rc;
 use std::sync::{Arc, Mutex};
 
 use zip::ZipArchive;
@@ -115,8 +117,20 @@ impl EntryError {
     }
 }
 
-/// The bytes of an archive: in memory, or a file read in place (each clone keeps its own
-/// position, so several entries can be read at once).
+/// Random access to bytes held elsewhere: the browser app's dropped zip, of which only the
+/// central directory and the entries worth reading are ever copied in (a WhatsApp export with
+/// its photos and videos is gigabytes; its chat is megabytes).
+pub trait ReadAt {
+    /// Reads up to `buf.len()` bytes from `pos`; fewer only at the end.
+    fn read_at(&self, pos: u64, buf: &mut [u8]) -> std::io::Result<usize>;
+}
+
+/// Bytes fetched at once from a [`ReadAt`]: the zip crate reads headers a few bytes at a time,
+/// and each fetch may cross into JavaScript.
+const FAR_CHUNK: usize = 64 << 10;
+
+/// The bytes of an archive: in memory, a file read in place, or a [`ReadAt`] (each clone
+/// keeps its own position, so several entries can be read at once).
 #[derive(Clone)]
 pub(crate) enum Source<'a> {
     Mem(Cursor<&'a [u8]>),
@@ -125,12 +139,54 @@ pub(crate) enum Source<'a> {
         pos: u64,
         len: u64,
     },
+    Far {
+        reader: Rc<dyn ReadAt>,
+        pos: u64,
+        len: u64,
+        /// The last bytes fetched and where they start.
+        chunk: Vec<u8>,
+        chunk_at: u64,
+    },
 }
 
 impl Read for Source<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
             Source::Mem(c) => c.read(buf),
+            Source::Far {
+                reader,
+                pos,
+                len,
+                chunk,
+                chunk_at,
+            } => {
+                if *pos >= *len || buf.is_empty() {
+                    return Ok(0);
+                }
+                let cached = *pos >= *chunk_at && *pos < *chunk_at + chunk.len() as u64;
+                if !cached {
+                    if buf.len() >= FAR_CHUNK {
+                        // A large read (an entry's data) goes straight into the caller's buffer.
+                        let want = buf.len().min((*len - *pos) as usize);
+                        let n = reader.read_at(*pos, &mut buf[..want])?;
+                        *pos += n as u64;
+                        return Ok(n);
+                    }
+                    let want = FAR_CHUNK.min((*len - *pos) as usize);
+                    chunk.resize(want, 0);
+                    let n = reader.read_at(*pos, chunk)?;
+                    chunk.truncate(n);
+                    *chunk_at = *pos;
+                    if n == 0 {
+                        return Ok(0);
+                    }
+                }
+                let from = (*pos - *chunk_at) as usize;
+                let n = buf.len().min(chunk.len() - from);
+                buf[..n].copy_from_slice(&chunk[from..from + n]);
+                *pos += n as u64;
+                Ok(n)
+            }
             Source::File { file, pos, .. } => {
                 let mut f = file
                     .lock()
@@ -148,7 +204,7 @@ impl Seek for Source<'_> {
     fn seek(&mut self, to: SeekFrom) -> std::io::Result<u64> {
         match self {
             Source::Mem(c) => c.seek(to),
-            Source::File { pos, len, .. } => {
+            Source::File { pos, len, .. } | Source::Far { pos, len, .. } => {
                 let next = match to {
                     SeekFrom::Start(n) => Some(n),
                     SeekFrom::End(d) => len.checked_add_signed(d),
@@ -205,6 +261,17 @@ impl<'a> Archive<'a> {
             file: Arc::new(Mutex::new(file)),
             pos: 0,
             len,
+        })
+    }
+
+    /// An archive of `len` bytes read piece by piece through `reader`.
+    pub fn open_far(reader: Rc<dyn ReadAt>, len: u64) -> Result<Archive<'static>, String> {
+        Archive::open_source(Source::Far {
+            reader,
+            pos: 0,
+            len,
+            chunk: Vec::new(),
+            chunk_at: 0,
         })
     }
 

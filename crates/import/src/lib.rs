@@ -1473,6 +1473,53 @@ fn read_zip_file(
     })
 }
 
+/// Reads a zip of `len` bytes whose bytes stay where they are, fetched piece by piece through
+/// `reader` (the browser app: a dropped export with its media is gigabytes, its chat megabytes).
+/// Only the central directory and the entries read are fetched. As [`read_bytes`] reads the
+/// same bytes, except the hash: it is of the size and the last 64 KiB (the central directory,
+/// which holds every entry's checksum), since hashing the whole would mean fetching it all.
+pub fn read_zip_at(
+    name: &str,
+    reader: std::rc::Rc<dyn archive::ReadAt>,
+    len: u64,
+    opts: &Options,
+) -> Result<Imported, ImportError> {
+    if len == 0 {
+        return Err(ImportError::Empty {
+            path: name.to_owned(),
+        });
+    }
+    let tail_len = len.min(64 << 10) as usize;
+    let mut tail = vec![0; tail_len];
+    let mut got = 0;
+    while got < tail_len {
+        let n = reader
+            .read_at(len - tail_len as u64 + got as u64, &mut tail[got..])
+            .map_err(|e| ImportError::BadZip {
+                path: name.to_owned(),
+                reason: e.to_string().to_lowercase(),
+            })?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    tail.truncate(got);
+    tail.extend_from_slice(&len.to_le_bytes());
+    let zip = archive::Archive::open_far(reader, len).map_err(|reason| ImportError::BadZip {
+        path: name.to_owned(),
+        reason,
+    })?;
+    let (parsed, format, modified) = read_archive(name, zip, opts)?;
+    Ok(note_cut_texts(Imported {
+        parsed,
+        format,
+        file_hash: hash_hex(&tail),
+        bytes: len,
+        modified,
+    }))
+}
+
 /// [`read_zip`] of an opened archive.
 fn read_archive(
     name: &str,

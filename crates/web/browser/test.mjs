@@ -39,6 +39,56 @@ writeFileSync(hostile, [
   '1/3/26, 09:10 - Ben: ok',
 ].join('\n') + '\n');
 
+// A WhatsApp export with media: the demo chat and 20 MiB of "video", as a zip of stored
+// entries (written here: Debian's Node may lack zlib.crc32). Large enough that the worker
+// reads it where it is (from 16 MiB), fetching the chat and never the video.
+const crcTable = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+const crc32 = (buf) => {
+  let c = 0xffffffff;
+  for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+};
+function storedZip(entries) {
+  const DATE = ((2026 - 1980) << 9) | (10 << 5) | 31; // 2026-10-31, 00:00
+  const parts = [], central = [];
+  let offset = 0;
+  for (const { name, data } of entries) {
+    const n = Buffer.from(name), crc = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0); local.writeUInt16LE(20, 4); local.writeUInt16LE(DATE, 12);
+    local.writeUInt32LE(crc, 14); local.writeUInt32LE(data.length, 18); local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(n.length, 26);
+    const c = Buffer.alloc(46);
+    c.writeUInt32LE(0x02014b50, 0); c.writeUInt16LE(20, 4); c.writeUInt16LE(20, 6); c.writeUInt16LE(DATE, 14);
+    c.writeUInt32LE(crc, 16); c.writeUInt32LE(data.length, 20); c.writeUInt32LE(data.length, 24);
+    c.writeUInt16LE(n.length, 28); c.writeUInt32LE(offset, 42);
+    parts.push(local, n, data);
+    central.push(c, n);
+    offset += 30 + n.length + data.length;
+  }
+  const cd = Buffer.concat(central);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0); end.writeUInt16LE(entries.length, 8); end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(cd.length, 12); end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, cd, end]);
+}
+const mediaZip = join(tmp, 'WhatsApp Chat with Sam.zip');
+writeFileSync(mediaZip, storedZip([
+  { name: 'VID-20261001-WA0001.mp4', data: Buffer.alloc(20 << 20, 7) },
+  { name: 'WhatsApp Chat with Sam.txt', data: readFileSync(chat) },
+]));
+// No --as-of: the data ends when the phone wrote the chat into the zip (its entry's date),
+// which is also what the app prefills.
+const zipArgs = ['--json', '--tz', 'UTC', '--me', 'Alex', '--stepback', '2026-10-01'];
+// A database of its own: the demo's, which holds the same chat from the .txt, keeps that file's
+// data end.
+const cliZipJson = JSON.parse(execFileSync(bin, ['report', mediaZip, ...zipArgs],
+  { env: { ...env, WALKAWAY_DB: join(tmp, 'zip.db') } }).toString());
+
 // walkaway app on a free port; the first line it prints names the URL.
 const server = spawn(bin, ['app', '--no-open'], { stdio: ['ignore', 'pipe', 'inherit'] });
 const url = await new Promise((res, rej) => {
@@ -213,6 +263,26 @@ try {
   const both = await savedJson();
   check(both.person && both.messages.total === 6 && both.sources.length === 2,
     `ticked, one report across both apps (${both.messages.total} messages, the copy counted once)`);
+
+  // The export with media: read where it is, the same figures as the command line's.
+  await page.click('#clear');
+  await page.setInputFiles('#files', [mediaZip]);
+  await page.waitForFunction(() => document.querySelectorAll('#found li').length === 1);
+  const zipFound = await page.locator('#found').innerText();
+  if (await page.locator('#me-field').isVisible()) await page.check('#me-options input[value="Alex"]');
+  await page.fill('#stepback', '2026-10-01');
+  await page.fill('#instagram', '');
+  await page.evaluate(() => document.getElementById('save-json').setAttribute('href', '#'));
+  await page.click('#go');
+  await page.waitForFunction(() => (document.getElementById('save-json').getAttribute('href') || '').length > 30);
+  const zipJson = await savedJson();
+  const zipSame = close(zipJson, cliZipJson);
+  if (!zipSame) {
+    writeFileSync(join(out, 'app-zip-report.json'), JSON.stringify(zipJson, null, 2));
+    writeFileSync(join(out, 'cli-zip-report.json'), JSON.stringify(cliZipJson, null, 2));
+  }
+  check(/WhatsApp chat/.test(zipFound) && zipSame,
+    `a 20 MiB export with media, read where it is: the same JSON as the command line's (${zipFound.replace(/\n/g, ' | ')})`);
 
   // The HTML report the command line writes, opened as a file: the demo and the hostile chat.
   const demoHtml = join(tmp, 'demo.html');

@@ -76,7 +76,10 @@
     const ops = {
       async add(files) {
         for (const { name, file } of files) {
-          app.add_file(name, new Uint8Array(await file.arrayBuffer()), file.lastModified || NaN);
+          // As worker.js, but zips are read whole: FileReaderSync exists only in workers.
+          const skip = name.includes('/') && !wasm_bindgen.worth_trying(name);
+          const bytes = skip ? new Uint8Array(0) : new Uint8Array(await file.arrayBuffer());
+          app.add_file(name, bytes, file.lastModified || NaN);
         }
         return files.length;
       },

@@ -31,12 +31,33 @@ function reportObject(out) {
   }
 }
 
+// A zip this large is read where it is, through FileReaderSync (workers only): its central
+// directory and its chats are fetched, never its photos and videos. A WhatsApp export with
+// media is often gigabytes, more than a phone's browser can hold.
+const FAR_ZIP_FROM = 16 << 20;
+
+async function isZip(file) {
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  return head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4;
+}
+
 const ops = {
   // files: [{name, file}] -> the number added
   async add(files) {
     for (const { name, file } of files) {
-      const bytes = new Uint8Array(await file.arrayBuffer());
-      app.add_file(name, bytes, file.lastModified || NaN);
+      const modified = file.lastModified || NaN;
+      if (name.includes('/') && !wasm_bindgen.worth_trying(name)) {
+        // A folder's photo or video: its name counts (the folder is read as it is), its
+        // bytes are never read.
+        app.add_file(name, new Uint8Array(0), modified);
+      } else if (file.size >= FAR_ZIP_FROM && typeof FileReaderSync === 'function' && await isZip(file)) {
+        const sync = new FileReaderSync();
+        app.add_zip_at(name, file.size, modified, {
+          read_at: (pos, len) => new Uint8Array(sync.readAsArrayBuffer(file.slice(pos, pos + len))),
+        });
+      } else {
+        app.add_file(name, new Uint8Array(await file.arrayBuffer()), modified);
+      }
     }
     return files.length;
   },

@@ -12,6 +12,7 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
+use std::rc::Rc;
 
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -19,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use walkaway_analysis::full::analyze_full;
 use walkaway_analysis::merge::{Part, coverage_gaps, merge};
 use walkaway_analysis::{Config, StepbackConfig};
+use walkaway_import::archive::ReadAt;
 use walkaway_import::{Imported, Options};
 use walkaway_model::{Activity, Millis, ParsedChat, PersonIdx, Source};
 use walkaway_report::person::PersonInput;
@@ -36,6 +38,24 @@ pub struct FileIn {
     pub bytes: Vec<u8>,
     /// The file's modification time as the browser reports it (`File.lastModified`).
     pub modified: Option<Millis>,
+}
+
+/// A dropped zip read where it is, piece by piece ([`Session::add_zip_at`]): a WhatsApp export
+/// with its media is gigabytes, of which only the chat (megabytes) is ever copied in.
+#[derive(Clone)]
+pub struct FarZip {
+    pub name: String,
+    pub reader: Rc<dyn ReadAt>,
+    /// The zip's size in bytes.
+    pub len: u64,
+    pub modified: Option<Millis>,
+}
+
+/// One thing the user gave: a file's bytes, or a zip read where it is.
+#[derive(Clone)]
+enum Given {
+    Bytes(FileIn),
+    Far(FarZip),
 }
 
 /// What one dropped file (or folder) turned out to be.
@@ -159,7 +179,7 @@ struct Read {
 /// The files of one visit, read once per zone.
 #[derive(Default)]
 pub struct Session {
-    files: Vec<FileIn>,
+    files: Vec<Given>,
     read: Option<(String, Read)>,
 }
 
@@ -169,7 +189,15 @@ impl Session {
     }
 
     pub fn add(&mut self, file: FileIn) {
-        self.files.push(file);
+        self.files.push(Given::Bytes(file));
+        self.read = None;
+    }
+
+    /// Adds a zip that stays where it is: its central directory and the entries worth reading
+    /// are fetched through `zip.reader` each time the files are read. A zip inside a dropped
+    /// folder is read on its own, as a loose file.
+    pub fn add_zip_at(&mut self, zip: FarZip) {
+        self.files.push(Given::Far(zip));
         self.read = None;
     }
 
@@ -552,16 +580,27 @@ fn zone(name: &str) -> Result<TimeZone, String> {
 
 /// Reads every file: loose files one by one, the files of one folder together (as one zip,
 /// which the importer reads exactly as it reads the folder's own zip).
-fn read_all(files: &[FileIn], opts: &Options) -> Read {
+fn read_all(files: &[Given], opts: &Options) -> Read {
+    enum Item<'a> {
+        Group(String),
+        Far(&'a FarZip),
+    }
     let mut groups: BTreeMap<String, Vec<&FileIn>> = BTreeMap::new();
-    let mut order: Vec<String> = Vec::new();
-    for f in files {
+    let mut order: Vec<Item<'_>> = Vec::new();
+    for input in files {
+        let f = match input {
+            Given::Bytes(f) => f,
+            Given::Far(zip) => {
+                order.push(Item::Far(zip));
+                continue;
+            }
+        };
         let key = match f.name.split_once('/') {
             Some((top, _)) => format!("{top}/"),
             None => f.name.clone(),
         };
         if !groups.contains_key(&key) {
-            order.push(key.clone());
+            order.push(Item::Group(key.clone()));
         }
         groups.entry(key).or_default().push(f);
     }
@@ -575,7 +614,29 @@ fn read_all(files: &[FileIn], opts: &Options) -> Read {
         chats: Vec::new(),
         activity: Vec::new(),
     };
-    for key in order {
+    for item in order {
+        let key = match item {
+            Item::Group(key) => key,
+            Item::Far(zip) => {
+                let name = zip.name.trim_end_matches('/').to_owned();
+                match walkaway_import::read_zip_at(&name, zip.reader.clone(), zip.len, opts) {
+                    Ok(mut imported) => {
+                        if imported.modified.is_none() {
+                            imported.modified = zip.modified;
+                        }
+                        add(&mut out, &name, imported, &opts.tz);
+                    }
+                    Err(e) => out.found.files.push(FileFound {
+                        name,
+                        format: None,
+                        chats: 0,
+                        activity: 0,
+                        error: Some(e.to_string()),
+                    }),
+                }
+                continue;
+            }
+        };
         let Some(group) = groups.get(&key) else {
             continue;
         };

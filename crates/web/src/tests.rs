@@ -390,3 +390,138 @@ fn a_folder_of_several_exports_is_read_file_by_file() {
     );
     assert_eq!(found.chats.len(), 2);
 }
+
+/// Bytes behind a `ReadAt`, counting what was fetched.
+struct Behind {
+    bytes: Vec<u8>,
+    fetched: std::cell::Cell<u64>,
+}
+
+impl ReadAt for Behind {
+    fn read_at(&self, pos: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        let start = (pos as usize).min(self.bytes.len());
+        let n = buf.len().min(self.bytes.len() - start);
+        buf[..n].copy_from_slice(&self.bytes[start..start + n]);
+        self.fetched.set(self.fetched.get() + n as u64);
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_zip_read_where_it_is_gives_the_report_its_bytes_give() {
+    // The demo chat zipped with 6 MiB of video beside it, as "Attach media" exports it.
+    let chat = std::fs::read(demo().join("WhatsApp Chat with Sam.txt")).unwrap();
+    let video: Vec<u8> = (0..6u32 << 20)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let mut buf = std::io::Cursor::new(Vec::new());
+    {
+        let mut w = zip::ZipWriter::new(&mut buf);
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        w.start_file("VID-20260301-WA0003.mp4", stored).unwrap();
+        w.write_all(&video).unwrap();
+        w.start_file(
+            "WhatsApp Chat with Sam.txt",
+            stored.compression_method(zip::CompressionMethod::Deflated),
+        )
+        .unwrap();
+        w.write_all(&chat).unwrap();
+        w.finish().unwrap();
+    }
+    let zip = buf.into_inner();
+    let o = ReportOptions {
+        instagram: Vec::new(),
+        ..demo_options()
+    };
+
+    let mut whole = Session::new();
+    whole.add(FileIn {
+        name: "WhatsApp Chat with Sam.zip".into(),
+        bytes: zip.clone(),
+        modified: Some(1_800_000_000_000),
+    });
+    let found_whole = whole.inspect("UTC").unwrap();
+    let expected = whole.report(&o).unwrap();
+
+    let behind = Rc::new(Behind {
+        bytes: zip.clone(),
+        fetched: std::cell::Cell::new(0),
+    });
+    let mut far = Session::new();
+    far.add_zip_at(FarZip {
+        name: "WhatsApp Chat with Sam.zip".into(),
+        reader: behind.clone(),
+        len: zip.len() as u64,
+        modified: Some(1_800_000_000_000),
+    });
+    let found = far.inspect("UTC").unwrap();
+    assert_eq!(
+        serde_json::to_string(&found).unwrap(),
+        serde_json::to_string(&found_whole).unwrap()
+    );
+    assert_eq!(found.chats.len(), 1);
+    let got = far.report(&o).unwrap();
+    assert_eq!(got.json, expected.json);
+    let fetched = behind.fetched.get();
+    assert!(
+        fetched < (chat.len() + (256 << 10)) as u64,
+        "fetched {fetched} bytes for a {} byte chat in a {} byte zip",
+        chat.len(),
+        zip.len()
+    );
+
+    // A damaged zip says so under its own name, beside the files that could be read.
+    let mut damaged = Session::new();
+    damaged.add_zip_at(FarZip {
+        name: "broken.zip".into(),
+        reader: Rc::new(Behind {
+            bytes: zip[..zip.len() / 2].to_vec(),
+            fetched: std::cell::Cell::new(0),
+        }),
+        len: (zip.len() / 2) as u64,
+        modified: None,
+    });
+    let found = damaged.inspect("UTC").unwrap();
+    assert_eq!(found.files[0].name, "broken.zip");
+    assert!(
+        found.files[0]
+            .error
+            .as_deref()
+            .unwrap_or("")
+            .contains("broken.zip")
+    );
+}
+
+#[test]
+fn a_folders_photos_arrive_empty_and_change_nothing() {
+    // The page hands a folder's photos and videos over by name only (worker.js): the folder
+    // reads as it does with them.
+    let chat = std::fs::read(demo().join("WhatsApp Chat with Sam.txt")).unwrap();
+    let mut s = Session::new();
+    for (name, bytes) in [
+        ("Sam/IMG-20261001-WA0001.jpg", Vec::new()),
+        ("Sam/WhatsApp Chat with Sam.txt", chat),
+        ("Sam/VID-20261002-WA0002.mp4", Vec::new()),
+    ] {
+        assert_eq!(walkaway_import::worth_trying(name), !bytes.is_empty());
+        s.add(FileIn {
+            name: name.to_owned(),
+            bytes,
+            modified: Some(1_800_000_000_000),
+        });
+    }
+    let found = s.inspect("UTC").unwrap();
+    assert_eq!(found.chats.len(), 1, "{:?}", found.files);
+    assert!(
+        found.files.iter().all(|f| f.error.is_none()),
+        "{:?}",
+        found.files
+    );
+    let o = ReportOptions {
+        instagram: Vec::new(),
+        ..demo_options()
+    };
+    let v: serde_json::Value = serde_json::from_str(&s.report(&o).unwrap().json).unwrap();
+    assert_eq!(v["messages"]["total"], 2756);
+}

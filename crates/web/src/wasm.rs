@@ -3,7 +3,43 @@
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
-use crate::{FileIn, ReportOptions, Session};
+use std::rc::Rc;
+
+use walkaway_import::archive::ReadAt;
+
+use crate::{FarZip, FileIn, ReportOptions, Session};
+
+#[wasm_bindgen]
+extern "C" {
+    /// A JavaScript object with `read_at(pos, len)` answering a `Uint8Array` of at most `len`
+    /// bytes of a file from `pos` (in a worker: `FileReaderSync` on `File.slice`), or throwing.
+    pub type FileReaderAt;
+
+    #[wasm_bindgen(method, catch, js_name = read_at)]
+    fn fetch(this: &FileReaderAt, pos: f64, len: u32) -> Result<Vec<u8>, wasm_bindgen::JsValue>;
+}
+
+impl ReadAt for FileReaderAt {
+    fn read_at(&self, pos: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+        let len = u32::try_from(buf.len()).unwrap_or(u32::MAX);
+        let bytes = self.fetch(pos as f64, len).map_err(|e| {
+            std::io::Error::other(
+                e.as_string()
+                    .unwrap_or_else(|| "the file can no longer be read".to_owned()),
+            )
+        })?;
+        let n = bytes.len().min(buf.len());
+        buf[..n].copy_from_slice(&bytes[..n]);
+        Ok(n)
+    }
+}
+
+/// Whether a file of a dropped folder is worth reading at all (`walkaway_import::worth_trying`):
+/// the page never reads the photos and videos of an export.
+#[wasm_bindgen]
+pub fn worth_trying(name: &str) -> bool {
+    walkaway_import::worth_trying(name)
+}
 
 /// The files of one visit and their reports.
 #[wasm_bindgen]
@@ -31,6 +67,19 @@ impl App {
         self.session.add(FileIn {
             name,
             bytes,
+            modified,
+        });
+    }
+
+    /// Adds a zip of `len` bytes that stays in the browser's file: only its central directory
+    /// and the entries worth reading are fetched, through `reader`, whenever the files are read.
+    pub fn add_zip_at(&mut self, name: String, len: f64, last_modified: f64, reader: FileReaderAt) {
+        let modified =
+            (last_modified.is_finite() && last_modified > 0.0).then_some(last_modified as i64);
+        self.session.add_zip_at(FarZip {
+            name,
+            reader: Rc::new(reader),
+            len: len.max(0.0) as u64,
             modified,
         });
     }
