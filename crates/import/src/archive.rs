@@ -149,6 +149,19 @@ pub(crate) enum Source<'a> {
     },
 }
 
+impl Source<'static> {
+    /// `len` bytes read through `reader`, from the start.
+    pub(crate) fn far(reader: Rc<dyn ReadAt>, len: u64) -> Source<'static> {
+        Source::Far {
+            reader,
+            pos: 0,
+            len,
+            chunk: Vec::new(),
+            chunk_at: 0,
+        }
+    }
+}
+
 impl Read for Source<'_> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         match self {
@@ -266,13 +279,7 @@ impl<'a> Archive<'a> {
 
     /// An archive of `len` bytes read piece by piece through `reader`.
     pub fn open_far(reader: Rc<dyn ReadAt>, len: u64) -> Result<Archive<'static>, String> {
-        Archive::open_source(Source::Far {
-            reader,
-            pos: 0,
-            len,
-            chunk: Vec::new(),
-            chunk_at: 0,
-        })
+        Archive::open_source(Source::far(reader, len))
     }
 
     fn open_source(source: Source<'a>) -> Result<Self, String> {

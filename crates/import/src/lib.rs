@@ -37,7 +37,7 @@ pub mod sms;
 mod tally;
 
 use std::fmt;
-use std::io::Read;
+use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -1489,22 +1489,15 @@ pub fn read_zip_at(
             path: name.to_owned(),
         });
     }
-    let tail_len = len.min(64 << 10) as usize;
-    let mut tail = vec![0; tail_len];
-    let mut got = 0;
-    while got < tail_len {
-        let n = reader
-            .read_at(len - tail_len as u64 + got as u64, &mut tail[got..])
-            .map_err(|e| ImportError::BadZip {
-                path: name.to_owned(),
-                reason: e.to_string().to_lowercase(),
-            })?;
-        if n == 0 {
-            break;
-        }
-        got += n;
-    }
-    tail.truncate(got);
+    let mut tail = Vec::new();
+    let mut source = archive::Source::far(reader.clone(), len);
+    source
+        .seek(SeekFrom::Start(len.saturating_sub(64 << 10)))
+        .and_then(|_| source.read_to_end(&mut tail))
+        .map_err(|e| ImportError::BadZip {
+            path: name.to_owned(),
+            reason: e.to_string().to_lowercase(),
+        })?;
     tail.extend_from_slice(&len.to_le_bytes());
     let zip = archive::Archive::open_far(reader, len).map_err(|reason| ImportError::BadZip {
         path: name.to_owned(),

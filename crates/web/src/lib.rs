@@ -615,58 +615,42 @@ fn read_all(files: &[Given], opts: &Options) -> Read {
         activity: Vec::new(),
     };
     for item in order {
-        let key = match item {
-            Item::Group(key) => key,
-            Item::Far(zip) => {
-                let name = zip.name.trim_end_matches('/').to_owned();
-                match walkaway_import::read_zip_at(&name, zip.reader.clone(), zip.len, opts) {
-                    Ok(mut imported) => {
-                        if imported.modified.is_none() {
-                            imported.modified = zip.modified;
-                        }
-                        add(&mut out, &name, imported, &opts.tz);
+        let (key, group, result): (String, &[&FileIn], _) = match item {
+            Item::Far(zip) => (
+                zip.name.clone(),
+                &[],
+                walkaway_import::read_zip_at(&zip.name, zip.reader.clone(), zip.len, opts)
+                    .map(|i| dated(i, zip.modified))
+                    .map_err(|e| e.to_string()),
+            ),
+            Item::Group(key) => {
+                let Some(group) = groups.get(&key) else {
+                    continue;
+                };
+                let modified = group.iter().filter_map(|f| f.modified).max();
+                let result = match group.as_slice() {
+                    [one] if !key.ends_with('/') => {
+                        walkaway_import::read_bytes(&one.name, &one.bytes, opts)
+                            .map(|i| dated(i, one.modified))
+                            .map_err(|e| e.to_string())
                     }
-                    Err(e) => out.found.files.push(FileFound {
-                        name,
-                        format: None,
-                        chats: 0,
-                        activity: 0,
-                        error: Some(e.to_string()),
-                    }),
-                }
-                continue;
+                    _ => folder_as_zip(group)
+                        .map_err(|e| format!("{key}: cannot gather the folder's files: {e}"))
+                        .and_then(|bytes| {
+                            walkaway_import::read_bytes(&format!("{key}.zip"), &bytes, opts)
+                                .map_err(|e| e.to_string())
+                        })
+                        .map(|mut i| {
+                            // The folder's files carry no dates inside the zip made of them;
+                            // their own dates stand in, as they do when the command line reads
+                            // the folder.
+                            i.modified = modified;
+                            i
+                        })
+                        .map_err(|e| e.replace(&format!("{key}.zip"), key.trim_end_matches('/'))),
+                };
+                (key, group.as_slice(), result)
             }
-        };
-        let Some(group) = groups.get(&key) else {
-            continue;
-        };
-        let modified = group.iter().filter_map(|f| f.modified).max();
-        let result = match group.as_slice() {
-            [one] if !key.ends_with('/') => {
-                walkaway_import::read_bytes(&one.name, &one.bytes, opts)
-                    .map(|mut i| {
-                        // A plain file's date is its own; a zip's is the latest of its entries'
-                        // (never the zip's own date), as the command line reads them.
-                        if i.modified.is_none() {
-                            i.modified = one.modified;
-                        }
-                        i
-                    })
-                    .map_err(|e| e.to_string())
-            }
-            _ => folder_as_zip(group)
-                .map_err(|e| format!("{key}: cannot gather the folder's files: {e}"))
-                .and_then(|bytes| {
-                    walkaway_import::read_bytes(&format!("{key}.zip"), &bytes, opts)
-                        .map_err(|e| e.to_string())
-                })
-                .map(|mut i| {
-                    // The folder's files carry no dates inside the zip made of them; their own
-                    // dates stand in, as they do when the command line reads the folder.
-                    i.modified = modified;
-                    i
-                })
-                .map_err(|e| e.replace(&format!("{key}.zip"), key.trim_end_matches('/'))),
         };
         let name = key.trim_end_matches('/').to_owned();
         let holds_something =
@@ -686,12 +670,9 @@ fn read_all(files: &[Given], opts: &Options) -> Read {
                         continue;
                     }
                     match walkaway_import::read_bytes(&f.name, &f.bytes, opts) {
-                        Ok(mut i) if holds_something(&i) => {
-                            if i.modified.is_none() {
-                                i.modified = f.modified;
-                            }
+                        Ok(i) if holds_something(&i) => {
                             any = true;
-                            add(&mut out, &f.name, i, &opts.tz);
+                            add(&mut out, &f.name, dated(i, f.modified), &opts.tz);
                         }
                         Ok(_) => {}
                         Err(e) => errors.push((f.name.clone(), e.to_string())),
@@ -743,6 +724,15 @@ fn read_all(files: &[Given], opts: &Options) -> Read {
     out.found.instagram_accounts = accounts;
     out.found.suggestions = suggest(&out.found.chats, &out.chats);
     out
+}
+
+/// A file read on its own is dated by what it holds when that says (a zip: the latest of its
+/// entries' dates), else by its own date.
+fn dated(mut imported: Imported, own: Option<Millis>) -> Imported {
+    if imported.modified.is_none() {
+        imported.modified = own;
+    }
+    imported
 }
 
 /// A stored (uncompressed) zip of a folder's files, named by their paths inside the folder.
