@@ -547,10 +547,13 @@ fn if_quiet(r: &Report, them: &str) -> Section {
             b.push(Block::Chart(Chart::Forecast));
         }
         None if f.partner_reach_outs < walkaway_analysis::minimum::REACH_OUTS => {
+            let so_far = match f.partner_reach_outs {
+                0 => "has never written first after a silence".to_owned(),
+                n => format!("has written first after a silence {} so far", times(n)),
+            };
             b.push(Block::Lead(format!(
-                "No forecast yet: {them} has written first after a silence {} so far, and at \
-                 least {} times are needed to say how long {them} usually takes.",
-                times(f.partner_reach_outs),
+                "No forecast yet: {them} {so_far}, and at least {} times are needed to say how \
+                 long {them} usually takes.",
                 walkaway_analysis::minimum::REACH_OUTS
             )))
         }
