@@ -385,12 +385,12 @@ fn two_sided(r: &Report, them: &str) -> Section {
             }
         }
         None => b.push(Block::Text(format!(
-            "Who starts conversations: {} (you started {}, {them} {}).",
+            "Who starts conversations: you started {}, {them} {}; {}.",
+            c.opened_by.get(&r.me).copied().unwrap_or(0),
+            c.opened_by.get(them).copied().unwrap_or(0),
             c.opening_share_null_reason
                 .as_deref()
-                .unwrap_or("too little data"),
-            c.opened_by.get(&r.me).copied().unwrap_or(0),
-            c.opened_by.get(them).copied().unwrap_or(0)
+                .unwrap_or("too little data")
         ))),
     }
     // Reply speed: the typical (median) reply of each side.
