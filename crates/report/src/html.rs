@@ -16,7 +16,13 @@ use crate::words::{Block, Chart, Item, Tone};
 const MAX_TEXT: usize = 600;
 
 pub fn render(r: &Report) -> String {
-    let doc = crate::words::document(r);
+    render_in(r, crate::words::Door::CommandLine)
+}
+
+/// [`render`] for a report read through `door` (the app names its own question where the
+/// command line names a flag).
+pub fn render_in(r: &Report, door: crate::words::Door) -> String {
+    let doc = crate::words::document_in(r, door);
     let mut o = String::with_capacity(64 * 1024);
     let _ = write!(
         o,

@@ -631,6 +631,7 @@ fn input_data_end(input: &Input<'_>, cfg: &Config) -> words::DataEnd {
             .unwrap_or("")
             .to_string(),
         source: input.as_of_source,
+        door: words::Door::CommandLine,
     }
 }
 

@@ -101,12 +101,25 @@ pub struct Doc {
     pub sections: Vec<Section>,
 }
 
+/// Where the report is read: the few sentences that say how to change a setting name the
+/// command line's flag or the app's question.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Door {
+    /// The terminal, and the HTML file `walkaway report --html` writes.
+    #[default]
+    CommandLine,
+    /// The in-browser app.
+    App,
+}
+
 /// The data end as reports state it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DataEnd {
     /// YYYY-MM-DD of the last moment covered.
     pub day: String,
     pub source: AsOfSource,
+    /// Where the report is read (how the user changes the date).
+    pub door: Door,
 }
 
 impl DataEnd {
@@ -120,12 +133,16 @@ impl DataEnd {
         DataEnd {
             day: end_day(&r.parameters.as_of, &r.parameters.tz, source),
             source,
+            door: Door::CommandLine,
         }
     }
 
     /// Where the date came from, in words.
     pub fn origin(&self) -> &'static str {
         match self.source {
+            AsOfSource::AsOfFlag if self.door == Door::App => {
+                "the date you gave for when you exported it"
+            }
             AsOfSource::AsOfFlag => "the date you gave with --as-of",
             AsOfSource::Export => "the time the export itself records",
             AsOfSource::FileModified => "the date the export file was saved",
@@ -135,8 +152,12 @@ impl DataEnd {
 
     /// The clause every verdict that depends on the data end carries.
     pub fn assumption(&self) -> String {
+        let fix = match self.door {
+            Door::CommandLine => "pass --as-of DATE",
+            Door::App => "change “When did you export this?”",
+        };
         format!(
-            "assuming this export was made on {}; if not, pass --as-of DATE",
+            "assuming this export was made on {}; if not, {fix}",
             day(&self.day)
         )
     }
@@ -219,9 +240,17 @@ fn times(n: u64) -> String {
 
 /// Builds the document.
 pub fn document(r: &Report) -> Doc {
+    document_in(r, Door::CommandLine)
+}
+
+/// [`document`] as read through `door`.
+pub fn document_in(r: &Report, door: Door) -> Doc {
     let two = r.is_two_person();
     let them = r.partner.clone().unwrap_or_else(|| "the others".into());
-    let end = DataEnd::from_report(r);
+    let end = DataEnd {
+        door,
+        ..DataEnd::from_report(r)
+    };
     let first = r.parameters.first_event.as_deref().map(day);
     let last = r.parameters.last_event.as_deref().map(day);
     let subtitle = format!(
@@ -797,7 +826,9 @@ fn breach_label(kind: &str) -> &'static str {
 
 fn stepback_section(r: &Report, s: &Stepback, them: &str, end: &DataEnd) -> Section {
     let mut b = Vec::new();
-    let sentences = if s.explanation.is_empty() {
+    // The JSON's sentences say how to change the date on the command line; the app says it
+    // in its own words.
+    let sentences = if s.explanation.is_empty() || end.door != Door::CommandLine {
         stepback_sentences(s, them, end)
     } else {
         s.explanation.clone()

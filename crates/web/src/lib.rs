@@ -428,7 +428,7 @@ fn rendered(wire: walkaway_report::json::Report, redact: bool, notes: Vec<String
     let mut json = serde_json::to_string_pretty(&wire).unwrap_or_default();
     json.push('\n');
     Report {
-        html: walkaway_report::html::render(&wire),
+        html: walkaway_report::html::render_in(&wire, walkaway_report::words::Door::App),
         json,
         notes,
     }

@@ -525,3 +525,53 @@ fn a_folders_photos_arrive_empty_and_change_nothing() {
     let v: serde_json::Value = serde_json::from_str(&s.report(&o).unwrap().json).unwrap();
     assert_eq!(v["messages"]["total"], 2756);
 }
+
+#[test]
+fn the_app_says_how_to_change_the_export_date_in_its_own_words() {
+    // A tiny chat whose data end is the file's own date: the report says what it assumes and
+    // how to correct it. In the app that is its question, not a command-line flag.
+    let mut s = Session::new();
+    s.add(FileIn {
+        name: "jo.csv".into(),
+        bytes: b"timestamp,sender,text,is_me\n\
+                 2026-11-20 10:00,Me,hey,true\n\
+                 2026-11-20 10:40,Jo,yes!,false\n"
+            .to_vec(),
+        modified: Some(1_796_083_200_000), // 2026-12-01
+    });
+    s.inspect("UTC").unwrap();
+    let o = ReportOptions {
+        tz: "UTC".into(),
+        today: Some("2026-12-01".into()),
+        // The step-back's verdict carries the same clause.
+        stepback: Some("2026-11-21".into()),
+        ..ReportOptions::default()
+    };
+    let r = s.report(&o).unwrap();
+    assert!(
+        r.html.contains("assuming this export was made on"),
+        "{}",
+        r.html
+    );
+    let json: serde_json::Value = serde_json::from_str(&r.json).unwrap();
+    let verdict = json["stepback"]["explanation"].to_string();
+    assert!(
+        verdict.contains("--as-of"),
+        "the JSON is the command line's: {verdict}"
+    );
+    assert!(r.html.contains("When did you export this?"));
+    assert!(!r.html.contains("--as-of"), "a flag the app has not");
+    // Given in the app, the date is named as the app asked for it.
+    let given = s
+        .report(&ReportOptions {
+            as_of: Some("2026-11-25".into()),
+            ..o
+        })
+        .unwrap();
+    assert!(!given.html.contains("--as-of"));
+    assert!(
+        given
+            .html
+            .contains("the date you gave for when you exported it")
+    );
+}
